@@ -1,0 +1,67 @@
+//! IPC data transfer objects shared with the UI, and the `{code, message}` error.
+//!
+//! Every type here derives `ts_rs::TS`; `cargo test -p jiancha-api` regenerates
+//! `ui/src/bindings/` and fails when the committed file differs (see `tests/bindings.rs`).
+//! Only this crate and the app shell know these shapes; domain crates never see them.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The error every command returns across IPC. `code` is one of a small fixed set the UI
+/// switches on; `message` is for people (Chinese first where it reaches an officer).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[ts(export)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// The request named something wrong (bad date, unknown case, invalid field).
+    InvalidInput,
+    /// The thing asked for does not exist.
+    NotFound,
+    /// The signed-in role may not do this.
+    Forbidden,
+    /// The action is not allowed in the current workflow state.
+    Conflict,
+    /// The feed or another external service failed.
+    Unavailable,
+    /// A bug or an unexpected failure (database, disk).
+    Internal,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// What the console shows about itself (the title bar, the settings screen).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: String,
+    /// Path of the SQLite cache in use.
+    pub db_path: String,
+    /// The feed the console syncs from (the embedded simulator's loopback URL by default).
+    pub feed_url: String,
+    /// True when the feed is the built-in demo simulator.
+    pub demo_feed: bool,
+    /// Schema version of the cache.
+    pub schema_version: i64,
+}

@@ -1,0 +1,1 @@
+//! Charts for the dashboard and leaders' meetings, drawn with plotters as SVG.

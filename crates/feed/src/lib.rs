@@ -1,0 +1,1 @@
+//! Feed client and sync engine: municipal feed -> local SQLite cache.

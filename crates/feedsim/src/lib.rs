@@ -1,0 +1,1 @@
+//! The simulated municipal feed: a deterministic city served over loopback HTTP.

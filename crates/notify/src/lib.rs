@@ -1,0 +1,1 @@
+//! Notices to handlers: SMS gateway adapter, quiet hours, escalation.

@@ -1,0 +1,1 @@
+//! Workflows: warnings, yellow-card admonitions, red-card investigations, approvals, audit trail.
