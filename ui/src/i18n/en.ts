@@ -61,7 +61,7 @@ const en: MessageSchema = {
   },
   notBuilt: {
     title: 'Not built yet',
-    willShow: 'This screen will provide:',
+    willShow: 'This screen will provide: {what}',
   },
   dashboard: {
     appInfo: 'This installation',

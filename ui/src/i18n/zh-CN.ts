@@ -62,7 +62,7 @@ const zhCN = {
   },
   notBuilt: {
     title: '此功能尚未实现',
-    willShow: '此处将提供：',
+    willShow: '此处将提供：{what}',
   },
   dashboard: {
     appInfo: '本机运行信息',

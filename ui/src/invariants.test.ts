@@ -1,0 +1,44 @@
+/// <reference types="node" />
+import { describe, expect, it } from 'vitest'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const src = fileURLToPath(new URL('.', import.meta.url))
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) return name === 'bindings' ? [] : sources(p)
+    return /\.(ts|vue)$/.test(name) && !name.endsWith('.test.ts') ? [p] : []
+  })
+}
+
+describe('source invariants', () => {
+  const files = sources(src).map((p) => ({ path: relative(src, p), text: readFileSync(p, 'utf8') }))
+
+  it('finds the sources', () => {
+    expect(files.map((f) => f.path)).toContain('ipc.ts')
+    expect(files.length).toBeGreaterThan(10)
+  })
+
+  it('only ipc.ts talks to Tauri', () => {
+    const users = files.filter((f) => /from\s+['"]@tauri-apps\/api/.test(f.text)).map((f) => f.path)
+    expect(users).toEqual(['ipc.ts'])
+  })
+
+  it('loads nothing from the network at run time', () => {
+    for (const f of files) {
+      expect(f.text, f.path).not.toMatch(/\bimport\s*\(\s*['"]https?:/)
+      expect(f.text, f.path).not.toMatch(/from\s+['"]https?:/)
+      expect(f.text, f.path).not.toMatch(/\bfetch\s*\(/)
+      expect(f.text, f.path).not.toMatch(/url\(\s*['"]?https?:/)
+    }
+  })
+
+  it('never hand-copies the generated IPC types', () => {
+    for (const f of files) {
+      expect(f.text, f.path).not.toMatch(/(type|interface)\s+(ApiError|ErrorCode|AppInfo)\b\s*[={]/)
+    }
+  })
+})
