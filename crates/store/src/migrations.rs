@@ -24,7 +24,10 @@ macro_rules! migration {
 
 /// Version ranges: 1–19 core + feed cache; 20–39 workflows and audit; 40–49 notices;
 /// 50–59 calendar edits; 60–69 queues and scoring.
-pub static MIGRATIONS: &[Migration] = &[migration!(1, "0001_meta")];
+pub static MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_meta"),
+    migration!(2, "0002_feed_cache"),
+];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let known = MIGRATIONS.last().map(|m| m.version).unwrap_or(0);
