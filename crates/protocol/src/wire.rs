@@ -1,0 +1,426 @@
+//! The envelope, pages, cursor, health and error bodies of `/v1/*`, and validation of one record.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::model::{Case, Complaint, Department, Evaluation, Item, Limit};
+use crate::time::Timestamp;
+
+/// The schema version this crate speaks (`MAJOR.MINOR`). Minor versions only add optional
+/// fields; a client refuses a page whose major it does not know.
+pub const SCHEMA_VERSION: &str = "1.0";
+/// The schema major this crate accepts.
+pub const SCHEMA_MAJOR: u32 = 1;
+/// Page size when `limit` is absent.
+pub const DEFAULT_PAGE_SIZE: u32 = 1000;
+/// Largest page size a server honours; a larger `limit` is clamped to it.
+pub const MAX_PAGE_SIZE: u32 = 5000;
+/// 办件编号 is an..50.
+pub const MAX_CASE_ID_LEN: usize = 50;
+/// 实施编码 is an..24.
+pub const MAX_ITEM_CODE_LEN: usize = 24;
+/// Other keys (部门编码, 评价编号, 投诉编号).
+pub const MAX_ID_LEN: usize = 64;
+/// A limit above this many days is not a limit (malformed).
+pub const MAX_LIMIT_DAYS: u32 = 3650;
+
+/// The kind of entity a record carries (the envelope's `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordType {
+    /// A department with its discipline body.
+    Department,
+    /// An item of the catalogue.
+    Item,
+    /// A case with all its events.
+    Case,
+    /// An evaluation (满意度).
+    Evaluation,
+    /// A complaint (投诉).
+    Complaint,
+}
+
+impl RecordType {
+    /// The wire name (`department`, `item`, `case`, `evaluation`, `complaint`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordType::Department => "department",
+            RecordType::Item => "item",
+            RecordType::Case => "case",
+            RecordType::Evaluation => "evaluation",
+            RecordType::Complaint => "complaint",
+        }
+    }
+}
+
+impl fmt::Display for RecordType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The full current version of one entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entity {
+    /// 部门.
+    Department(Department),
+    /// 事项.
+    Item(Item),
+    /// 办件.
+    Case(Box<Case>),
+    /// 评价.
+    Evaluation(Evaluation),
+    /// 投诉.
+    Complaint(Complaint),
+}
+
+impl Entity {
+    /// The envelope `type` for this entity.
+    pub fn record_type(&self) -> RecordType {
+        match self {
+            Entity::Department(_) => RecordType::Department,
+            Entity::Item(_) => RecordType::Item,
+            Entity::Case(_) => RecordType::Case,
+            Entity::Evaluation(_) => RecordType::Evaluation,
+            Entity::Complaint(_) => RecordType::Complaint,
+        }
+    }
+
+    /// The entity's key (部门编码, 实施编码, 办件编号, 评价编号, 投诉编号).
+    pub fn id(&self) -> &str {
+        match self {
+            Entity::Department(d) => &d.id,
+            Entity::Item(i) => &i.code,
+            Entity::Case(c) => &c.id,
+            Entity::Evaluation(e) => &e.id,
+            Entity::Complaint(c) => &c.id,
+        }
+    }
+
+    /// The department the entity belongs to (for per-department status and silence checks).
+    pub fn department_id(&self) -> &str {
+        match self {
+            Entity::Department(d) => &d.id,
+            Entity::Item(i) => &i.department_id,
+            Entity::Case(c) => &c.department_id,
+            Entity::Evaluation(e) => &e.department_id,
+            Entity::Complaint(c) => &c.target_department_id,
+        }
+    }
+}
+
+/// One record of the change feed: `{"seq","type","id","reported_at","data"}`.
+///
+/// `seq` increases with every change the feed publishes (the keyset cursor); `reported_at` is
+/// when the department reported this version to the platform (上报时间, the exchange table's
+/// sync metadata); `data` is the full current version of the entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The change's position in the feed (>= 1).
+    pub seq: u64,
+    /// 上报时间.
+    pub reported_at: Timestamp,
+    /// The entity.
+    pub entity: Entity,
+}
+
+/// A record that has passed [`validate`].
+pub type ValidRecord = Record;
+
+impl Record {
+    /// The envelope `type`.
+    pub fn record_type(&self) -> RecordType {
+        self.entity.record_type()
+    }
+
+    /// The entity key.
+    pub fn id(&self) -> &str {
+        self.entity.id()
+    }
+
+    /// Serialises the record as the feed sends it.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("records serialise")
+    }
+}
+
+impl Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Record", 5)?;
+        st.serialize_field("seq", &self.seq)?;
+        st.serialize_field("type", &self.record_type())?;
+        st.serialize_field("id", self.id())?;
+        st.serialize_field("reported_at", &self.reported_at)?;
+        match &self.entity {
+            Entity::Department(d) => st.serialize_field("data", d)?,
+            Entity::Item(i) => st.serialize_field("data", i)?,
+            Entity::Case(c) => st.serialize_field("data", c)?,
+            Entity::Evaluation(e) => st.serialize_field("data", e)?,
+            Entity::Complaint(c) => st.serialize_field("data", c)?,
+        }
+        st.end()
+    }
+}
+
+#[derive(Deserialize)]
+struct RawEnvelope<'a> {
+    seq: u64,
+    #[serde(rename = "type")]
+    record_type: RecordType,
+    id: String,
+    reported_at: Timestamp,
+    #[serde(borrow)]
+    data: &'a RawValue,
+}
+
+/// Why a record was rejected, with whatever of its envelope could still be read (for the
+/// quarantine table; the caller keeps the raw payload).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    /// The envelope's `seq`, if it was a number.
+    pub seq: Option<u64>,
+    /// The envelope's `type`, if it was a string.
+    pub record_type: Option<String>,
+    /// The envelope's `id`, if it was a string.
+    pub id: Option<String>,
+    /// What was wrong, naming the field.
+    pub reason: String,
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed record")?;
+        if let Some(seq) = self.seq {
+            write!(f, " seq={seq}")?;
+        }
+        if let Some(t) = &self.record_type {
+            write!(f, " type={t}")?;
+        }
+        if let Some(id) = &self.id {
+            write!(f, " id={id:?}")?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+impl std::error::Error for Malformed {}
+
+fn malformed(raw: &str, reason: String) -> Malformed {
+    let v: Option<serde_json::Value> = serde_json::from_str(raw).ok();
+    let get = |k: &str| v.as_ref().and_then(|v| v.get(k));
+    Malformed {
+        seq: get("seq").and_then(|s| s.as_u64()),
+        record_type: get("type").and_then(|s| s.as_str()).map(str::to_owned),
+        id: get("id").and_then(|s| s.as_str()).map(str::to_owned),
+        reason,
+    }
+}
+
+fn check_key(what: &str, key: &str, max: usize) -> Result<(), String> {
+    if key.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    if key.chars().count() > max {
+        return Err(format!("{what} {key:?} is longer than {max} characters"));
+    }
+    if key.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(format!(
+            "{what} {key:?} contains whitespace or control characters"
+        ));
+    }
+    Ok(())
+}
+
+fn check_limit(what: &str, l: &Limit) -> Result<(), String> {
+    if l.value == 0 || l.value > MAX_LIMIT_DAYS {
+        return Err(format!(
+            "{what} value {} is outside 1..={MAX_LIMIT_DAYS}",
+            l.value
+        ));
+    }
+    Ok(())
+}
+
+fn check_entity(e: &Entity) -> Result<(), String> {
+    match e {
+        Entity::Department(d) => {
+            check_key("data.id", &d.id, MAX_ID_LEN)?;
+            check_key("data.discipline_body.id", &d.discipline_body.id, MAX_ID_LEN)?;
+            if d.name.trim().is_empty() {
+                return Err("data.name is empty".into());
+            }
+        }
+        Entity::Item(i) => {
+            check_key("data.code", &i.code, MAX_ITEM_CODE_LEN)?;
+            check_key("data.department_id", &i.department_id, MAX_ID_LEN)?;
+            check_limit("data.statutory_limit", &i.statutory_limit)?;
+            check_limit("data.promised_limit", &i.promised_limit)?;
+        }
+        Entity::Case(c) => {
+            check_key("data.id", &c.id, MAX_CASE_ID_LEN)?;
+            check_key("data.item_code", &c.item_code, MAX_ITEM_CODE_LEN)?;
+            check_key("data.department_id", &c.department_id, MAX_ID_LEN)?;
+            check_limit("data.promised_limit", &c.promised_limit)?;
+            check_limit("data.statutory_limit", &c.statutory_limit)?;
+            for (n, s) in c.special_procedures.iter().enumerate() {
+                if let Some(l) = &s.limit {
+                    check_limit(&format!("data.special_procedures[{n}].limit"), l)?;
+                }
+            }
+        }
+        Entity::Evaluation(ev) => {
+            check_key("data.id", &ev.id, MAX_ID_LEN)?;
+            check_key("data.case_id", &ev.case_id, MAX_CASE_ID_LEN)?;
+            check_key("data.department_id", &ev.department_id, MAX_ID_LEN)?;
+        }
+        Entity::Complaint(c) => {
+            check_key("data.id", &c.id, MAX_ID_LEN)?;
+            check_key(
+                "data.target_department_id",
+                &c.target_department_id,
+                MAX_ID_LEN,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Validates one record given as its raw JSON text (one element of a page's `records`).
+///
+/// Malformed (→ quarantine, never stored as data): not a JSON object; a missing or mistyped
+/// required field; `seq` of 0; an unknown `type` or code-table value; a timestamp that is not
+/// RFC 3339 with an offset nor `YYYYMMDDThhmmss`; an empty, over-long or whitespace-bearing
+/// key; an envelope `id` different from the entity's key; a limit outside 1..=3650 days.
+///
+/// NOT malformed (valid data; the console raises integrity findings instead): events out of
+/// order (completion before acceptance, a correction ending before it starts), timestamps in
+/// the future, a special procedure outrunning its cap, a status code disagreeing with the events,
+/// a version that rewrites an earlier version's timestamps, references to unknown departments
+/// or items.
+pub fn validate(raw: &str) -> Result<ValidRecord, Malformed> {
+    let env: RawEnvelope<'_> =
+        serde_json::from_str(raw).map_err(|e| malformed(raw, format!("envelope: {e}")))?;
+    let fail = |reason: String| Malformed {
+        seq: Some(env.seq),
+        record_type: Some(env.record_type.as_str().to_owned()),
+        id: Some(env.id.clone()),
+        reason,
+    };
+    if env.seq == 0 {
+        return Err(fail("seq must be >= 1".into()));
+    }
+    let data = env.data.get();
+    let parse_err = |e: serde_json::Error| fail(format!("data: {e}"));
+    let entity = match env.record_type {
+        RecordType::Department => {
+            Entity::Department(serde_json::from_str(data).map_err(parse_err)?)
+        }
+        RecordType::Item => Entity::Item(serde_json::from_str(data).map_err(parse_err)?),
+        RecordType::Case => Entity::Case(Box::new(serde_json::from_str(data).map_err(parse_err)?)),
+        RecordType::Evaluation => {
+            Entity::Evaluation(serde_json::from_str(data).map_err(parse_err)?)
+        }
+        RecordType::Complaint => Entity::Complaint(serde_json::from_str(data).map_err(parse_err)?),
+    };
+    check_entity(&entity).map_err(&fail)?;
+    if entity.id() != env.id {
+        return Err(fail(format!(
+            "envelope id {:?} differs from the entity's key {:?}",
+            env.id,
+            entity.id()
+        )));
+    }
+    Ok(Record {
+        seq: env.seq,
+        reported_at: env.reported_at,
+        entity,
+    })
+}
+
+/// A keyset cursor: the `seq` of the last change the client holds (`0` = from the start).
+/// Opaque on the wire (a decimal string today); clients store what `next_cursor` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Cursor(pub u64);
+
+impl Cursor {
+    /// The start of the feed.
+    pub const START: Cursor = Cursor(0);
+
+    /// Parses the wire form; the empty string is the start.
+    pub fn parse(s: &str) -> Result<Cursor, String> {
+        if s.is_empty() {
+            return Ok(Cursor::START);
+        }
+        s.parse::<u64>()
+            .map(Cursor)
+            .map_err(|_| format!("bad cursor {s:?}: expected the next_cursor of a previous page"))
+    }
+}
+
+impl fmt::Display for Cursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// A page of `GET /v1/changes`. `records` are kept raw so each can be validated (and, when
+/// malformed, quarantined with its exact payload) on its own; one bad record never fails a page.
+///
+/// Deserialise with `serde_json::from_slice::<Page>(&body)` (borrows from `body`).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Page<'a> {
+    /// `MAJOR.MINOR`; check with [`check_schema_version`] before reading records.
+    pub schema_version: String,
+    /// The records, in feed order (normally ascending `seq`; see the doc for duplicates).
+    #[serde(borrow)]
+    pub records: Vec<&'a RawValue>,
+    /// Where the next request starts (`after=next_cursor`). Store it with the records.
+    pub next_cursor: String,
+    /// More records are available right now.
+    pub has_more: bool,
+}
+
+/// `GET /v1/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+    /// The server's schema version.
+    pub schema_version: String,
+    /// The highest `seq` published so far.
+    pub latest_seq: u64,
+    /// The server's (simulated) current time.
+    pub server_time: Timestamp,
+}
+
+/// The body of every non-2xx answer: `{"error":{"code","message"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// See [`ErrorBody`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Machine-readable code: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
+    /// `cursor_expired`, `rate_limited`, `internal`, `unavailable`.
+    pub code: String,
+    /// Human-readable message.
+    pub message: String,
+}
+
+/// Checks a page's `schema_version`: the major must be [`SCHEMA_MAJOR`]; any minor is accepted.
+pub fn check_schema_version(v: &str) -> Result<(), String> {
+    let major = v.split('.').next().unwrap_or("");
+    match major.parse::<u32>() {
+        Ok(m) if m == SCHEMA_MAJOR => Ok(()),
+        Ok(m) => Err(format!(
+            "feed schema version {v} has major {m}; this console understands major {SCHEMA_MAJOR} only (升级工作台后再同步)"
+        )),
+        Err(_) => Err(format!("feed schema version {v:?} is not MAJOR.MINOR")),
+    }
+}
