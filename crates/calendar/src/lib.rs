@@ -1,1 +1,13 @@
-//! Working-day calendar (statutory holidays, make-up days) and the case clock. Pure: no IO, the instant is passed in.
+//! Working-day calendar (statutory holidays, make-up days) and the case clock.
+//! Pure: no IO, the instant is always passed in (the wall clock is banned by
+//! `clippy.toml`'s `disallowed-methods`). Decisions and their articles: `docs/clock.md`.
+
+mod calendar;
+pub mod import;
+
+pub use calendar::{AssetError, Calendar, DayOverride, Known, NaiveCalendar};
+
+/// China Standard Time (UTC+8, no daylight saving): every date in this crate is a CST date.
+pub fn cst() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+}
