@@ -27,6 +27,7 @@ macro_rules! migration {
 pub static MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_meta"),
     migration!(2, "0002_feed_cache"),
+    migration!(20, "0020_workflow"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

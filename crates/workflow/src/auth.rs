@@ -1,0 +1,731 @@
+//! Roles, local accounts, sessions with idle lock, and leader approvals (Art. A8 — leaders
+//! approve; issue 7 item 1).
+//!
+//! - Passwords are hashed with Argon2id (`argon2` crate, PHC strings with their own salt and
+//!   parameters). Unit tests use a tiny cost so the suite stays fast; hashes verify with the
+//!   parameters stored in them, so either cost verifies.
+//! - [`authorize`] is called by every operation of this crate before it touches the database.
+//! - An [`Approval`] can only be made by [`leader_approval`], which verifies a leader's own
+//!   username and password at that moment; it is consumed by the operation it approves and
+//!   expires after `approval.max_age_secs`.
+
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+use chrono::{DateTime, Duration, Utc};
+use jiancha_store::rusqlite::{params, OptionalExtension, Transaction};
+use jiancha_store::Db;
+
+use crate::util::{fmt_instant, new_id, parse_instant, required};
+use crate::{audit, settings, Result, WorkflowError};
+
+labeled_enum! {
+    /// Who a user is to the system.
+    pub enum Role {
+        /// 监察员: runs the workflows.
+        Officer = ("officer", "监察员"),
+        /// 领导: runs the workflows and approves (red-card investigations, card relief).
+        Leader = ("leader", "领导"),
+        /// Read-only (an offline reviewer of a case file).
+        Reviewer = ("reviewer", "查阅人员"),
+        /// Manages accounts and settings; does not run workflows.
+        Admin = ("admin", "系统管理员"),
+    }
+}
+
+labeled_enum! {
+    /// Everything a session can ask to do. Each operation of this crate names its action.
+    pub enum Action {
+        View = ("view", "查看"),
+        CreateNotice = ("notice.create", "建立预警通知"),
+        RecordPhoneCall = ("notice.record_call", "登记电话通知"),
+        RegisterSignalCard = ("card.register_signal", "登记时限警告牌"),
+        RaiseManualCard = ("card.raise", "人工发出警告牌"),
+        RelieveCard = ("card.relieve", "警告牌免责或撤销"),
+        DraftAdmonition = ("admonition.draft", "起草效能告诫书"),
+        EditAdmonition = ("admonition.edit", "修改效能告诫书"),
+        NumberAdmonition = ("admonition.assign_number", "效能告诫书编号"),
+        IssueAdmonition = ("admonition.issue", "签发效能告诫书"),
+        DiscardAdmonition = ("admonition.discard", "作废效能告诫书"),
+        RecordRectification = ("admonition.receive_report", "登记整改报告"),
+        FileAdmonition = ("admonition.file", "效能告诫建档"),
+        SubmitRedCard = ("redcard.submit", "红牌报请审批"),
+        ApproveRedCard = ("redcard.approve", "红牌调查审批"),
+        ChooseInvestigationRoute = ("redcard.route", "确定调查方式"),
+        RecordFindings = ("redcard.findings", "登记调查情况"),
+        ProposeOutcome = ("redcard.propose", "提出处理建议"),
+        RecordDecision = ("redcard.decision", "登记研究决定"),
+        ConcludeRedCard = ("redcard.conclude", "移送立案或初核了结"),
+        FileRedCard = ("redcard.file", "红牌建档"),
+        RecordMeasure = ("measure.record", "登记责任追究"),
+        ManageAccounts = ("accounts.manage", "管理账户"),
+        ChangeSettings = ("settings.change", "修改设置"),
+    }
+}
+
+impl Role {
+    /// The permission table (docs/workflows.md "Roles").
+    pub fn may(self, action: Action) -> bool {
+        match self {
+            Role::Reviewer => action == Action::View,
+            Role::Admin => matches!(
+                action,
+                Action::View | Action::ManageAccounts | Action::ChangeSettings
+            ),
+            // Art. A8: leaders approve; an approval also needs the leader's own credentials
+            // (an `Approval`), so an officer's session may carry it but never make it.
+            Role::Officer | Role::Leader => {
+                !matches!(action, Action::ManageAccounts | Action::ChangeSettings)
+            }
+        }
+    }
+}
+
+/// Who did something: stored with every record and audit entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub account_id: String,
+    /// Username, or `system:<component>`.
+    pub name: String,
+    pub workstation: String,
+}
+
+/// The system itself (e.g. the SMS gateway worker recording delivery receipts). Only the few
+/// operations that take a `&SystemActor` accept it; it can do nothing else.
+#[derive(Debug, Clone)]
+pub struct SystemActor {
+    actor: Actor,
+}
+
+impl SystemActor {
+    pub fn new(component: &str, workstation: &str) -> Self {
+        SystemActor {
+            actor: Actor {
+                account_id: String::new(),
+                name: format!("system:{component}"),
+                workstation: workstation.to_string(),
+            },
+        }
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+}
+
+/// A signed-in user at a workstation. Only [`sign_in`] and [`setup_first_admin`] make one.
+#[derive(Debug)]
+pub struct Session {
+    account_id: String,
+    username: String,
+    display_name: String,
+    role: Role,
+    workstation: String,
+    last_active: DateTime<Utc>,
+    idle_timeout: Duration,
+    locked: bool,
+}
+
+impl Session {
+    pub fn account_id(&self) -> &str {
+        &self.account_id
+    }
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+    pub fn display_name(&self) -> &str {
+        &self.display_name
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    pub fn workstation(&self) -> &str {
+        &self.workstation
+    }
+    pub fn last_active(&self) -> DateTime<Utc> {
+        self.last_active
+    }
+    /// Whether the session is (or, at `now`, would be) locked.
+    pub fn is_locked_at(&self, now: DateTime<Utc>) -> bool {
+        self.locked || now - self.last_active > self.idle_timeout
+    }
+    /// Locks the session at once (the user steps away).
+    pub fn lock(&mut self) {
+        self.locked = true;
+    }
+    fn actor(&self) -> Actor {
+        Actor {
+            account_id: self.account_id.clone(),
+            name: self.username.clone(),
+            workstation: self.workstation.clone(),
+        }
+    }
+}
+
+/// Checks that the session is unlocked (idle lock against `now`) and that its role may do
+/// `action`; records the activity. Every operation of this crate calls it first.
+pub fn authorize(session: &mut Session, action: Action, now: DateTime<Utc>) -> Result<Actor> {
+    if session.locked {
+        return Err(WorkflowError::Locked {
+            reason: "locked by the user or an earlier idle timeout",
+        });
+    }
+    if now - session.last_active > session.idle_timeout {
+        session.locked = true;
+        return Err(WorkflowError::Locked {
+            reason: "idle timeout",
+        });
+    }
+    if !session.role.may(action) {
+        return Err(WorkflowError::Forbidden {
+            role: session.role,
+            action,
+        });
+    }
+    if now > session.last_active {
+        session.last_active = now;
+    }
+    Ok(session.actor())
+}
+
+/// A leader's approval, verified by username and password at `verified_at`. Not `Clone`: an
+/// operation consumes it. Only [`leader_approval`] makes one.
+#[derive(Debug)]
+pub struct Approval {
+    leader_id: String,
+    leader_username: String,
+    verified_at: DateTime<Utc>,
+}
+
+impl Approval {
+    pub fn leader_username(&self) -> &str {
+        &self.leader_username
+    }
+    pub fn verified_at(&self) -> DateTime<Utc> {
+        self.verified_at
+    }
+    pub(crate) fn leader_id(&self) -> &str {
+        &self.leader_id
+    }
+    /// Refuses an approval older than the configured maximum age (or from the future).
+    pub(crate) fn check_fresh(&self, max_age_secs: u32, now: DateTime<Utc>) -> Result<()> {
+        let age = now - self.verified_at;
+        if age > Duration::seconds(i64::from(max_age_secs)) || age < Duration::seconds(-60) {
+            return Err(WorkflowError::StaleApproval {
+                verified_at: fmt_instant(self.verified_at),
+                now: fmt_instant(now),
+                max_age_secs,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn hasher() -> Argon2<'static> {
+    // Production: the crate's defaults (Argon2id, 19 MiB, t=2, p=1, OWASP's recommendation).
+    // Tests: the smallest legal cost, so a suite with dozens of sign-ins runs in milliseconds.
+    #[cfg(not(test))]
+    let params = Params::default();
+    #[cfg(test)]
+    let params = Params::new(Params::MIN_M_COST, 1, 1, None).expect("valid test params");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    check_password(password)?;
+    hasher()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| WorkflowError::Hashing(e.to_string()))
+}
+
+fn password_matches(password: &str, phc: &str) -> Result<bool> {
+    let parsed = PasswordHash::new(phc)
+        .map_err(|e| WorkflowError::Corrupt(format!("stored password hash unreadable: {e}")))?;
+    Ok(hasher()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok())
+}
+
+fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < 8 {
+        return Err(WorkflowError::invalid(
+            "password",
+            "密码至少 8 个字符 (at least 8 characters)",
+        ));
+    }
+    Ok(())
+}
+
+fn check_username(username: &str) -> Result<String> {
+    let u = required("username", username)?;
+    if u.chars().count() > 64 || u.chars().any(|c| c.is_whitespace() || c == ':') {
+        return Err(WorkflowError::invalid(
+            "username",
+            format!("用户名不得含空白或冒号，且不超过 64 个字符 (got {username:?})"),
+        ));
+    }
+    Ok(u)
+}
+
+/// One account as shown to an administrator (never the hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountInfo {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: String,
+}
+
+pub struct NewAccount<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub password: &'a str,
+}
+
+struct StoredAccount {
+    id: String,
+    username: String,
+    display_name: String,
+    role: Role,
+    hash: String,
+    active: bool,
+}
+
+fn load_account(db: &Db, username: &str) -> Result<Option<StoredAccount>> {
+    let row: Option<(String, String, String, String, String, bool)> = db
+        .conn()
+        .query_row(
+            "SELECT id, username, display_name, role, password_hash, active FROM wf_accounts
+             WHERE username = ?1",
+            [username.trim()],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    row.map(|(id, username, display_name, role, hash, active)| {
+        Ok(StoredAccount {
+            id,
+            username,
+            display_name,
+            role: Role::from_code(&role)
+                .ok_or_else(|| WorkflowError::Corrupt(format!("unknown role {role:?}")))?,
+            hash,
+            active,
+        })
+    })
+    .transpose()
+}
+
+fn log(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    now: DateTime<Utc>,
+    action: &str,
+    subject: &str,
+    details: serde_json::Value,
+) -> Result<()> {
+    audit::append(
+        tx,
+        &audit::NewEntry {
+            at: now,
+            actor: &actor.name,
+            workstation: &actor.workstation,
+            action,
+            subject,
+            details: &details.to_string(),
+        },
+    )?;
+    Ok(())
+}
+
+fn insert_account(
+    tx: &Transaction<'_>,
+    a: &NewAccount<'_>,
+    hash: &str,
+    by: &Actor,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    let username = check_username(a.username)?;
+    let display = required("display_name", a.display_name)?;
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM wf_accounts WHERE username = ?1)",
+        [&username],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Err(WorkflowError::invalid(
+            "username",
+            format!("用户名 {username} 已存在 (already taken)"),
+        ));
+    }
+    let id = new_id(now);
+    tx.execute(
+        "INSERT INTO wf_accounts(id, username, display_name, role, password_hash, active, created_at, created_by, workstation)
+         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)",
+        params![id, username, display, a.role.code(), hash, fmt_instant(now), by.name, by.workstation],
+    )?;
+    log(
+        tx,
+        by,
+        now,
+        "accounts.create",
+        &format!("account:{username}"),
+        serde_json::json!({ "id": id, "role": a.role.code(), "display_name": display }),
+    )?;
+    Ok(id)
+}
+
+/// Whether first-run setup is still needed (no account at all).
+pub fn needs_setup(db: &Db) -> Result<bool> {
+    let n: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM wf_accounts", [], |r| r.get(0))?;
+    Ok(n == 0)
+}
+
+/// First run: creates the first administrator and signs them in. Refused when any account
+/// exists (checked inside the write transaction, so two racing setups cannot both succeed).
+pub fn setup_first_admin(
+    db: &mut Db,
+    username: &str,
+    display_name: &str,
+    password: &str,
+    workstation: &str,
+    now: DateTime<Utc>,
+) -> Result<Session> {
+    let hash = hash_password(password)?;
+    let workstation = required("workstation", workstation)?;
+    let by = Actor {
+        account_id: String::new(),
+        name: "system:setup".into(),
+        workstation: workstation.clone(),
+    };
+    let id = db.write(|tx| {
+        let n: i64 = tx.query_row("SELECT count(*) FROM wf_accounts", [], |r| r.get(0))?;
+        if n > 0 {
+            return Err(WorkflowError::SetupRefused { accounts: n });
+        }
+        insert_account(
+            tx,
+            &NewAccount {
+                username,
+                display_name,
+                role: Role::Admin,
+                password,
+            },
+            &hash,
+            &by,
+            now,
+        )
+    })?;
+    let settings = settings::load(db.conn())?;
+    Ok(Session {
+        account_id: id,
+        username: username.trim().to_string(),
+        display_name: display_name.trim().to_string(),
+        role: Role::Admin,
+        workstation,
+        last_active: now,
+        idle_timeout: Duration::minutes(i64::from(settings.idle_timeout_minutes)),
+        locked: false,
+    })
+}
+
+/// Signs in with a local account. Failures are logged (with the username tried) and return
+/// one undifferentiated error.
+pub fn sign_in(
+    db: &mut Db,
+    username: &str,
+    password: &str,
+    workstation: &str,
+    now: DateTime<Utc>,
+) -> Result<Session> {
+    let workstation = required("workstation", workstation)?;
+    let acc = load_account(db, username)?;
+    let ok = match &acc {
+        Some(a) if a.active => password_matches(password, &a.hash)?,
+        _ => false,
+    };
+    let tried = username.trim().to_string();
+    let actor = Actor {
+        account_id: acc.as_ref().map(|a| a.id.clone()).unwrap_or_default(),
+        name: acc
+            .as_ref()
+            .map(|a| a.username.clone())
+            .unwrap_or_else(|| format!("unknown:{tried}")),
+        workstation: workstation.clone(),
+    };
+    db.write(|tx| {
+        log(
+            tx,
+            &actor,
+            now,
+            if ok {
+                "auth.sign_in"
+            } else {
+                "auth.sign_in_failed"
+            },
+            &format!("account:{tried}"),
+            serde_json::json!({}),
+        )
+    })?;
+    let Some(acc) = acc.filter(|_| ok) else {
+        return Err(WorkflowError::BadCredentials { username: tried });
+    };
+    let settings = settings::load(db.conn())?;
+    Ok(Session {
+        account_id: acc.id,
+        username: acc.username,
+        display_name: acc.display_name,
+        role: acc.role,
+        workstation,
+        last_active: now,
+        idle_timeout: Duration::minutes(i64::from(settings.idle_timeout_minutes)),
+        locked: false,
+    })
+}
+
+/// Unlocks a locked session with the same user's password.
+pub fn unlock(
+    db: &mut Db,
+    session: &mut Session,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let acc = load_account(db, &session.username)?;
+    let ok = match &acc {
+        Some(a) if a.active && a.id == session.account_id => password_matches(password, &a.hash)?,
+        _ => false,
+    };
+    let actor = session.actor();
+    db.write(|tx| {
+        log(
+            tx,
+            &actor,
+            now,
+            if ok {
+                "auth.unlock"
+            } else {
+                "auth.unlock_failed"
+            },
+            &format!("account:{}", actor.name),
+            serde_json::json!({}),
+        )
+    })?;
+    if !ok {
+        return Err(WorkflowError::BadCredentials {
+            username: session.username.clone(),
+        });
+    }
+    session.locked = false;
+    session.last_active = now;
+    Ok(())
+}
+
+/// Signs out (logged). The session is consumed.
+pub fn sign_out(db: &mut Db, session: Session, now: DateTime<Utc>) -> Result<()> {
+    let actor = session.actor();
+    db.write(|tx| {
+        log(
+            tx,
+            &actor,
+            now,
+            "auth.sign_out",
+            &format!("account:{}", actor.name),
+            serde_json::json!({}),
+        )
+    })
+}
+
+/// Verifies a leader's own username and password at `now` and returns an approval token
+/// (Art. A8/B8: the leader in charge approves, even at an officer's workstation). Both
+/// outcomes are logged.
+pub fn leader_approval(
+    db: &mut Db,
+    username: &str,
+    password: &str,
+    workstation: &str,
+    now: DateTime<Utc>,
+) -> Result<Approval> {
+    let acc = load_account(db, username)?;
+    let ok = match &acc {
+        Some(a) if a.active => password_matches(password, &a.hash)?,
+        _ => false,
+    };
+    let tried = username.trim().to_string();
+    let actor = Actor {
+        account_id: acc.as_ref().map(|a| a.id.clone()).unwrap_or_default(),
+        name: acc
+            .as_ref()
+            .map(|a| a.username.clone())
+            .unwrap_or_else(|| format!("unknown:{tried}")),
+        workstation: workstation.trim().to_string(),
+    };
+    let role = acc.as_ref().map(|a| a.role);
+    let outcome = match (ok, role) {
+        (false, _) => "auth.approval_failed",
+        (true, Some(Role::Leader)) => "auth.approval_verified",
+        (true, _) => "auth.approval_not_leader",
+    };
+    db.write(|tx| {
+        log(
+            tx,
+            &actor,
+            now,
+            outcome,
+            &format!("account:{tried}"),
+            serde_json::json!({}),
+        )
+    })?;
+    let acc = match acc {
+        Some(a) if ok => a,
+        _ => return Err(WorkflowError::BadCredentials { username: tried }),
+    };
+    if acc.role != Role::Leader {
+        return Err(WorkflowError::NotALeader {
+            username: acc.username,
+            role: acc.role,
+        });
+    }
+    Ok(Approval {
+        leader_id: acc.id,
+        leader_username: acc.username,
+        verified_at: now,
+    })
+}
+
+/// Creates an account (admin).
+pub fn create_account(
+    db: &mut Db,
+    session: &mut Session,
+    a: &NewAccount<'_>,
+    now: DateTime<Utc>,
+) -> Result<AccountInfo> {
+    let actor = authorize(session, Action::ManageAccounts, now)?;
+    let hash = hash_password(a.password)?;
+    let id = db.write(|tx| insert_account(tx, a, &hash, &actor, now))?;
+    list_accounts(db, session, now)?
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or_else(|| WorkflowError::not_found("账户", "account", &id))
+}
+
+/// Activates or deactivates an account (admin). An admin cannot deactivate themself.
+pub fn set_active(
+    db: &mut Db,
+    session: &mut Session,
+    username: &str,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let actor = authorize(session, Action::ManageAccounts, now)?;
+    if !active && username.trim() == session.username {
+        return Err(WorkflowError::invalid(
+            "username",
+            "不能停用自己的账户 (cannot deactivate yourself)",
+        ));
+    }
+    db.write(|tx| {
+        let n = tx.execute(
+            "UPDATE wf_accounts SET active = ?2 WHERE username = ?1",
+            params![username.trim(), active],
+        )?;
+        if n == 0 {
+            return Err(WorkflowError::not_found("账户", "account", username));
+        }
+        log(
+            tx,
+            &actor,
+            now,
+            "accounts.set_active",
+            &format!("account:{}", username.trim()),
+            serde_json::json!({ "active": active }),
+        )
+    })
+}
+
+/// Sets a new password for an account (admin), or for oneself when `username` is one's own.
+pub fn reset_password(
+    db: &mut Db,
+    session: &mut Session,
+    username: &str,
+    new_password: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let own = username.trim() == session.username;
+    let actor = authorize(
+        session,
+        if own {
+            Action::View
+        } else {
+            Action::ManageAccounts
+        },
+        now,
+    )?;
+    let hash = hash_password(new_password)?;
+    db.write(|tx| {
+        let n = tx.execute(
+            "UPDATE wf_accounts SET password_hash = ?2 WHERE username = ?1",
+            params![username.trim(), hash],
+        )?;
+        if n == 0 {
+            return Err(WorkflowError::not_found("账户", "account", username));
+        }
+        log(
+            tx,
+            &actor,
+            now,
+            "accounts.set_password",
+            &format!("account:{}", username.trim()),
+            serde_json::json!({}),
+        )
+    })
+}
+
+/// All accounts (admin).
+pub fn list_accounts(
+    db: &Db,
+    session: &mut Session,
+    now: DateTime<Utc>,
+) -> Result<Vec<AccountInfo>> {
+    authorize(session, Action::ManageAccounts, now)?;
+    let mut st = db.conn().prepare(
+        "SELECT id, username, display_name, role, active, created_at FROM wf_accounts ORDER BY username",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, bool>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, username, display_name, role, active, created_at) = row?;
+        let role = Role::from_code(&role)
+            .ok_or_else(|| WorkflowError::Corrupt(format!("unknown role {role:?}")))?;
+        parse_instant(&created_at)?;
+        out.push(AccountInfo {
+            id,
+            username,
+            display_name,
+            role,
+            active,
+            created_at,
+        });
+    }
+    Ok(out)
+}
