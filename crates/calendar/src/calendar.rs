@@ -87,6 +87,11 @@ struct Inner {
     delta_end: i64,
     /// Years whose arrangement the data covers, sorted, distinct.
     known_years: Vec<i32>,
+    /// Day numbers of the first and last day of the known years (empty: lo > hi), and whether
+    /// every year between is known (then range checks inside are O(1)).
+    known_lo: i64,
+    known_hi: i64,
+    known_contiguous: bool,
     /// The listed days (holidays, make-up days, edits).
     days: BTreeMap<NaiveDate, DayOverride>,
 }
@@ -203,6 +208,17 @@ impl Calendar {
             }
             cum.push(acc);
         }
+        let (known_lo, known_hi, known_contiguous) = match (known_years.first(), known_years.last())
+        {
+            (Some(&a), Some(&b)) => (
+                i64::from(dn_of(NaiveDate::from_ymd_opt(a, 1, 1).expect("valid year"))),
+                i64::from(dn_of(
+                    NaiveDate::from_ymd_opt(b, 12, 31).expect("valid year"),
+                )),
+                (b - a) as usize + 1 == known_years.len(),
+            ),
+            _ => (1, 0, false),
+        };
         let rank0 = ord_rank(start - 1);
         let delta_end = rank0 + i64::from(acc) - ord_rank(end);
         Calendar {
@@ -213,6 +229,9 @@ impl Calendar {
                 rank0,
                 delta_end,
                 known_years,
+                known_lo,
+                known_hi,
+                known_contiguous,
                 days,
             }),
         }
@@ -359,6 +378,20 @@ impl Calendar {
     /// Does the calendar's data cover `d`'s year? Outside it, answers assume the ordinary week.
     pub fn is_known(&self, d: NaiveDate) -> bool {
         self.inner.known_years.binary_search(&d.year()).is_ok()
+    }
+
+    /// Day-number form of [`Calendar::is_known_range`] (O(1) for contiguous known years).
+    #[inline]
+    pub(crate) fn is_known_range_dn(&self, a: i64, b: i64) -> bool {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        let s = &*self.inner;
+        if lo >= s.known_lo && hi <= s.known_hi {
+            return s.known_contiguous;
+        }
+        match (date_of(lo), date_of(hi)) {
+            (Some(x), Some(y)) => self.is_known_range(x, y),
+            _ => false,
+        }
     }
 
     /// Are all years from `a`'s to `b`'s (in either order) known?

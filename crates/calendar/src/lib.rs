@@ -3,9 +3,14 @@
 //! `clippy.toml`'s `disallowed-methods`). Decisions and their articles: `docs/clock.md`.
 
 mod calendar;
+mod clock;
 pub mod import;
 
 pub use calendar::{AssetError, Calendar, DayOverride, Known, NaiveCalendar};
+pub use clock::{
+    evaluate, CapOverrun, CaseClock, CaseEvent, ClockConfig, ClockError, ClockState, Closure,
+    EventKind, Level, Limit, PauseKind, PauseState, Signal, Unit,
+};
 
 /// China Standard Time (UTC+8, no daylight saving): every date in this crate is a CST date.
 pub fn cst() -> chrono::FixedOffset {
