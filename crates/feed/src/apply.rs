@@ -1,0 +1,565 @@
+//! The writer: applies prepared pages to the cache, in one `BEGIN IMMEDIATE` transaction per
+//! batch together with the cursor that covers them (docs/sync.md "Transactions").
+
+use std::collections::HashMap;
+
+use jiancha_protocol::{Cursor, Entity};
+use jiancha_store::rusqlite::{self, params, OptionalExtension, Transaction};
+use jiancha_store::Db;
+use sha2::{Digest, Sha256};
+
+use crate::findings::{working_hours_between, FindingConfig, WorkCalendar};
+use crate::prepare::{
+    case_cols, case_type_code, impossible_sequences, item_type_code, level_code,
+    satisfaction_code, status_code, unit_code, Prepared, PreparedPage,
+};
+use crate::SyncError;
+
+/// What one batch changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Applied {
+    /// Records stored (new entities or new versions).
+    pub stored: u64,
+    /// Records already held (same entity and seq): ignored.
+    pub duplicates: u64,
+    /// Newly quarantined records.
+    pub quarantined: u64,
+    /// Cases seen for the first time.
+    pub new_cases: u64,
+    /// Integrity findings raised.
+    pub findings: u64,
+}
+
+impl std::ops::AddAssign for Applied {
+    fn add_assign(&mut self, o: Applied) {
+        self.stored += o.stored;
+        self.duplicates += o.duplicates;
+        self.quarantined += o.quarantined;
+        self.new_cases += o.new_cases;
+        self.findings += o.findings;
+    }
+}
+
+#[derive(Default)]
+struct DeptAcc {
+    last_data_at: Option<i64>,
+    last_seq: Option<i64>,
+    records: i64,
+    quarantined: i64,
+    last_error: Option<String>,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct Writer<'a> {
+    pub feed: &'a str,
+    pub calendar: &'a dyn WorkCalendar,
+    pub findings: &'a FindingConfig,
+    /// Wall clock (Unix seconds) stamped on what this batch received.
+    pub now: i64,
+}
+
+const INSERT_CASE: &str = "INSERT INTO cases (case_id, seq, first_seq, reported_at, dept_id, \
+     item_code, case_type, status, classified, applied_at, accepted_at, completed_at, closed_at, \
+     promised_limit, promised_unit, payload) \
+     VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+     ON CONFLICT (case_id) DO NOTHING";
+
+const UPDATE_CASE: &str = "UPDATE cases SET seq = ?2, reported_at = ?3, dept_id = ?4, \
+     item_code = ?5, case_type = ?6, status = ?7, classified = ?8, applied_at = ?9, \
+     accepted_at = ?10, completed_at = ?11, closed_at = ?12, promised_limit = ?13, \
+     promised_unit = ?14, payload = ?15, versions = versions + 1, \
+     first_seq = min(first_seq, ?2) WHERE case_id = ?1";
+
+const INSERT_VERSION: &str = "INSERT OR IGNORE INTO case_versions (case_id, seq, reported_at, \
+     received_at, status, accepted_at, completed_at, payload) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+const INSERT_FINDING: &str = "INSERT OR IGNORE INTO integrity_findings (key, kind, dept_id, \
+     case_id, observed_at, summary, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/// A stored version of a case, as compared for integrity findings.
+struct Version {
+    seq: i64,
+    reported_at: i64,
+    accepted_at: Option<i64>,
+    completed_at: Option<i64>,
+}
+
+impl Writer<'_> {
+    /// Applies `pages` and moves the cursor to the last page's `next_cursor`, in one
+    /// transaction.
+    pub fn apply(&self, db: &mut Db, pages: &[PreparedPage]) -> Result<Applied, SyncError> {
+        db.write(|tx| self.apply_tx(tx, pages))
+    }
+
+    fn apply_tx(&self, tx: &Transaction<'_>, pages: &[PreparedPage]) -> Result<Applied, SyncError> {
+        let mut out = Applied::default();
+        let mut depts: HashMap<String, DeptAcc> = HashMap::new();
+        for page in pages {
+            for rec in &page.records {
+                match rec {
+                    Prepared::Valid {
+                        seq,
+                        reported_at,
+                        entity,
+                        payload,
+                    } => {
+                        let stored =
+                            self.apply_valid(tx, *seq, *reported_at, entity, payload, &mut out)?;
+                        if stored {
+                            out.stored += 1;
+                            let acc = depts.entry(entity.department_id().to_owned()).or_default();
+                            acc.records += 1;
+                            acc.last_data_at = acc.last_data_at.max(Some(*reported_at));
+                            acc.last_seq = acc.last_seq.max(Some(*seq));
+                        } else {
+                            out.duplicates += 1;
+                        }
+                    }
+                    Prepared::Malformed {
+                        malformed,
+                        dept_id,
+                        raw,
+                    } => {
+                        let sha = hex::encode(Sha256::digest(raw.as_bytes()));
+                        let n = tx
+                            .prepare_cached(
+                                "INSERT OR IGNORE INTO quarantine (feed, seq, record_type, \
+                                 record_id, dept_id, reason, raw, raw_sha256, received_at) \
+                                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                            )?
+                            .execute(params![
+                                self.feed,
+                                malformed.seq.map(|s| s as i64),
+                                malformed.record_type,
+                                malformed.id,
+                                dept_id,
+                                malformed.reason,
+                                raw,
+                                sha,
+                                self.now
+                            ])?;
+                        if n > 0 {
+                            out.quarantined += 1;
+                            if let Some(d) = dept_id {
+                                let acc = depts.entry(d.clone()).or_default();
+                                acc.quarantined += 1;
+                                acc.last_error = Some(format!("隔离记录 {malformed}"));
+                            }
+                        } else {
+                            out.duplicates += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let mut st = tx.prepare_cached(
+            "INSERT INTO dept_status (dept_id, last_data_at, last_seq, last_received_at, \
+             records, quarantined, last_error, last_error_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?7 IS NULL THEN NULL ELSE ?4 END) \
+             ON CONFLICT (dept_id) DO UPDATE SET \
+               last_data_at = max(coalesce(last_data_at, excluded.last_data_at), \
+                                  coalesce(excluded.last_data_at, last_data_at)), \
+               last_seq = max(coalesce(last_seq, excluded.last_seq), \
+                              coalesce(excluded.last_seq, last_seq)), \
+               last_received_at = CASE WHEN excluded.records > 0 \
+                                  THEN excluded.last_received_at ELSE last_received_at END, \
+               records = records + excluded.records, \
+               quarantined = quarantined + excluded.quarantined, \
+               last_error = coalesce(excluded.last_error, last_error), \
+               last_error_at = coalesce(excluded.last_error_at, last_error_at)",
+        )?;
+        for (dept, acc) in &depts {
+            st.execute(params![
+                dept,
+                acc.last_data_at,
+                acc.last_seq,
+                self.now,
+                acc.records,
+                acc.quarantined,
+                acc.last_error
+            ])?;
+        }
+        if let Some(last) = pages.last() {
+            self.move_cursor(tx, &last.next_cursor, out.stored + out.quarantined)?;
+        }
+        Ok(out)
+    }
+
+    /// Stores the cursor, never moving it backwards (a re-sent older page cannot rewind it).
+    fn move_cursor(&self, tx: &Transaction<'_>, next: &str, records: u64) -> rusqlite::Result<()> {
+        let current: Option<String> = tx
+            .prepare_cached("SELECT cursor FROM sync_cursor WHERE feed = ?1")?
+            .query_row([self.feed], |r| r.get(0))
+            .optional()?;
+        let cursor = match (&current, Cursor::parse(next)) {
+            (Some(cur), Ok(n)) => match Cursor::parse(cur) {
+                Ok(c) if c > n => cur.clone(),
+                _ => next.to_owned(),
+            },
+            _ => next.to_owned(),
+        };
+        tx.prepare_cached(
+            "INSERT INTO sync_cursor (feed, cursor, records, updated_at) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (feed) DO UPDATE SET cursor = excluded.cursor, \
+             records = records + excluded.records, updated_at = excluded.updated_at",
+        )?
+        .execute(params![self.feed, cursor, records as i64, self.now])?;
+        Ok(())
+    }
+
+    /// Stores one valid record; `false` when it was already held (a duplicate).
+    fn apply_valid(
+        &self,
+        tx: &Transaction<'_>,
+        seq: i64,
+        reported_at: i64,
+        entity: &Entity,
+        payload: &str,
+        out: &mut Applied,
+    ) -> Result<bool, SyncError> {
+        let n = match entity {
+            Entity::Case(c) => return self.apply_case(tx, seq, reported_at, c, payload, out),
+            Entity::Department(d) => tx
+                .prepare_cached(
+                    "INSERT INTO departments (dept_id, name, level, region_code, region_name, \
+                     credit_code, discipline_body_id, discipline_body_name, seq, reported_at, \
+                     payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+                     ON CONFLICT (dept_id) DO UPDATE SET name = excluded.name, \
+                     level = excluded.level, region_code = excluded.region_code, \
+                     region_name = excluded.region_name, credit_code = excluded.credit_code, \
+                     discipline_body_id = excluded.discipline_body_id, \
+                     discipline_body_name = excluded.discipline_body_name, seq = excluded.seq, \
+                     reported_at = excluded.reported_at, payload = excluded.payload \
+                     WHERE excluded.seq > departments.seq",
+                )?
+                .execute(params![
+                    d.id,
+                    d.name,
+                    level_code(d.level),
+                    d.region_code,
+                    d.region_name,
+                    d.credit_code,
+                    d.discipline_body.id,
+                    d.discipline_body.name,
+                    seq,
+                    reported_at,
+                    payload
+                ])?,
+            Entity::Item(i) => tx
+                .prepare_cached(
+                    "INSERT INTO items (item_code, basic_code, name, item_type, dept_id, \
+                     statutory_limit, statutory_unit, promised_limit, promised_unit, case_type, \
+                     seq, reported_at, payload) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+                     ON CONFLICT (item_code) DO UPDATE SET basic_code = excluded.basic_code, \
+                     name = excluded.name, item_type = excluded.item_type, \
+                     dept_id = excluded.dept_id, statutory_limit = excluded.statutory_limit, \
+                     statutory_unit = excluded.statutory_unit, \
+                     promised_limit = excluded.promised_limit, \
+                     promised_unit = excluded.promised_unit, case_type = excluded.case_type, \
+                     seq = excluded.seq, reported_at = excluded.reported_at, \
+                     payload = excluded.payload WHERE excluded.seq > items.seq",
+                )?
+                .execute(params![
+                    i.code,
+                    i.basic_code,
+                    i.name,
+                    item_type_code(i.item_type),
+                    i.department_id,
+                    i.statutory_limit.value,
+                    unit_code(i.statutory_limit.unit),
+                    i.promised_limit.value,
+                    unit_code(i.promised_limit.unit),
+                    case_type_code(i.case_type),
+                    seq,
+                    reported_at,
+                    payload
+                ])?,
+            Entity::Evaluation(e) => tx
+                .prepare_cached(
+                    "INSERT INTO evaluations (eval_id, case_id, dept_id, channel, evaluated_at, \
+                     satisfaction, seq, reported_at, payload) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+                     ON CONFLICT (eval_id) DO UPDATE SET case_id = excluded.case_id, \
+                     dept_id = excluded.dept_id, channel = excluded.channel, \
+                     evaluated_at = excluded.evaluated_at, satisfaction = excluded.satisfaction, \
+                     seq = excluded.seq, reported_at = excluded.reported_at, \
+                     payload = excluded.payload WHERE excluded.seq > evaluations.seq",
+                )?
+                .execute(params![
+                    e.id,
+                    e.case_id,
+                    e.department_id,
+                    e.channel,
+                    e.evaluated_at.unix(),
+                    satisfaction_code(e.satisfaction),
+                    seq,
+                    reported_at,
+                    payload
+                ])?,
+            Entity::Complaint(c) => tx
+                .prepare_cached(
+                    "INSERT INTO complaints (complaint_id, target_dept_id, case_id, received_at, \
+                     seq, reported_at, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                     ON CONFLICT (complaint_id) DO UPDATE SET \
+                     target_dept_id = excluded.target_dept_id, case_id = excluded.case_id, \
+                     received_at = excluded.received_at, seq = excluded.seq, \
+                     reported_at = excluded.reported_at, payload = excluded.payload \
+                     WHERE excluded.seq > complaints.seq",
+                )?
+                .execute(params![
+                    c.id,
+                    c.target_department_id,
+                    c.case_id,
+                    c.received_at.unix(),
+                    seq,
+                    reported_at,
+                    payload
+                ])?,
+        };
+        // A re-sent or older version of a non-case entity changes nothing: only the latest is
+        // kept for these (the history requirement is about cases).
+        Ok(n > 0)
+    }
+
+    fn apply_case(
+        &self,
+        tx: &Transaction<'_>,
+        seq: i64,
+        reported_at: i64,
+        c: &jiancha_protocol::Case,
+        payload: &str,
+        out: &mut Applied,
+    ) -> Result<bool, SyncError> {
+        let cols = case_cols(c, reported_at);
+        let status = status_code(c.status);
+        let row = params![
+            c.id,
+            seq,
+            reported_at,
+            c.department_id,
+            c.item_code,
+            case_type_code(c.case_type),
+            status,
+            c.classified,
+            c.application.applied_at.unix(),
+            cols.accepted_at,
+            cols.completed_at,
+            cols.closed_at,
+            c.promised_limit.value,
+            unit_code(c.promised_limit.unit),
+            payload
+        ];
+        let new = Version {
+            seq,
+            reported_at,
+            accepted_at: cols.accepted_at,
+            completed_at: cols.completed_at,
+        };
+        if tx.prepare_cached(INSERT_CASE)?.execute(row)? == 1 {
+            out.new_cases += 1;
+            self.check_version(tx, c, &new, None, out)?;
+            return Ok(true);
+        }
+        // The case is held: keep this version in the history and the highest seq as current.
+        let (cur, cur_status, cur_payload): (Version, String, String) = tx
+            .prepare_cached(
+                "SELECT seq, reported_at, accepted_at, completed_at, status, payload \
+                 FROM cases WHERE case_id = ?1",
+            )?
+            .query_row([&c.id], |r| {
+                Ok((
+                    Version {
+                        seq: r.get(0)?,
+                        reported_at: r.get(1)?,
+                        accepted_at: r.get(2)?,
+                        completed_at: r.get(3)?,
+                    },
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?;
+        if cur.seq == seq {
+            return Ok(false);
+        }
+        if seq > cur.seq {
+            tx.prepare_cached(INSERT_VERSION)?.execute(params![
+                c.id,
+                cur.seq,
+                cur.reported_at,
+                self.now,
+                cur_status,
+                cur.accepted_at,
+                cur.completed_at,
+                cur_payload
+            ])?;
+            tx.prepare_cached(UPDATE_CASE)?.execute(row)?;
+            self.check_version(tx, c, &new, Some((&cur, false)), out)?;
+        } else {
+            let n = tx.prepare_cached(INSERT_VERSION)?.execute(params![
+                c.id,
+                seq,
+                reported_at,
+                self.now,
+                status,
+                cols.accepted_at,
+                cols.completed_at,
+                payload
+            ])?;
+            if n == 0 {
+                return Ok(false);
+            }
+            tx.prepare_cached(
+                "UPDATE cases SET versions = versions + 1, first_seq = min(first_seq, ?2) \
+                 WHERE case_id = ?1",
+            )?
+            .execute(params![c.id, seq])?;
+            self.check_version(tx, c, &new, Some((&cur, true)), out)?;
+        }
+        Ok(true)
+    }
+
+    /// Integrity findings visible from one case version and the version it is compared with
+    /// (`other`; `true` when `other` is the *later* one, i.e. this version arrived late).
+    fn check_version(
+        &self,
+        tx: &Transaction<'_>,
+        c: &jiancha_protocol::Case,
+        new: &Version,
+        other: Option<(&Version, bool)>,
+        out: &mut Applied,
+    ) -> rusqlite::Result<()> {
+        let dept = c.department_id.as_str();
+        // Art. A9(2)(8): events in an impossible order.
+        for (what, detail) in impossible_sequences(c) {
+            let key = format!("impossible_sequence:{}:{what}", c.id);
+            let evidence = serde_json::json!({
+                "rule": what,
+                "version": { "seq": new.seq, "reported_at": ts(new.reported_at) },
+                "accepted_at": new.accepted_at.map(ts),
+                "completed_at": new.completed_at.map(ts),
+                "applied_at": ts(c.application.applied_at.unix()),
+            });
+            out.findings += self.finding(
+                tx,
+                &key,
+                "impossible_sequence",
+                dept,
+                Some(&c.id),
+                new.reported_at,
+                &format!("办件 {} 时间顺序不可能：{detail}", c.id),
+                &evidence,
+            )?;
+        }
+        // Art. A9(2)(8), B4(5): a time that changes a limit, rewritten after it was reported.
+        if let Some((other, other_is_later)) = other {
+            let (earlier, later) = if other_is_later {
+                (new, other)
+            } else {
+                (other, new)
+            };
+            for (field, name, a, b) in [
+                ("accepted_at", "受理时间", earlier.accepted_at, later.accepted_at),
+                ("completed_at", "办结时间", earlier.completed_at, later.completed_at),
+            ] {
+                if let (Some(a), Some(b)) = (a, b) {
+                    if a != b {
+                        let key = format!("backdated:{}:{field}:{}:{}", c.id, earlier.seq, later.seq);
+                        let evidence = serde_json::json!({
+                            "field": field,
+                            "earlier": { "seq": earlier.seq, "reported_at": ts(earlier.reported_at), field: ts(a) },
+                            "later": { "seq": later.seq, "reported_at": ts(later.reported_at), field: ts(b) },
+                            "shift_seconds": b - a,
+                        });
+                        let dir = if b < a { "提前（倒签）" } else { "推后" };
+                        out.findings += self.finding(
+                            tx,
+                            &key,
+                            "backdated",
+                            dept,
+                            Some(&c.id),
+                            later.reported_at,
+                            &format!(
+                                "办件 {} 的{name}在上报后被改写：{} → {}，{dir}",
+                                c.id,
+                                ts(a),
+                                ts(b)
+                            ),
+                            &evidence,
+                        )?;
+                    }
+                }
+            }
+        }
+        // Art. B4(5) 不按时报送: the first version showing the acceptance was reported late.
+        let first_with_acceptance = match other {
+            None => true,
+            Some((o, _)) => o.accepted_at.is_none() || o.seq > new.seq,
+        };
+        if let (true, Some(acc)) = (first_with_acceptance, new.accepted_at) {
+            let limit = self.findings.late_report_working_hours;
+            let delay = new.reported_at - acc;
+            if delay > (limit * 3600.0) as i64 {
+                let hours = working_hours_between(self.calendar, self.findings, acc, new.reported_at);
+                if hours > limit {
+                    let key = format!("late_report:{}", c.id);
+                    let evidence = serde_json::json!({
+                        "version": { "seq": new.seq, "reported_at": ts(new.reported_at) },
+                        "accepted_at": ts(acc),
+                        "working_hours_late": (hours * 10.0).round() / 10.0,
+                        "threshold_working_hours": limit,
+                    });
+                    out.findings += self.finding(
+                        tx,
+                        &key,
+                        "late_report",
+                        dept,
+                        Some(&c.id),
+                        new.reported_at,
+                        &format!(
+                            "办件 {} 受理于 {}，{} 才上报（迟报 {:.1} 个工作小时）",
+                            c.id,
+                            ts(acc),
+                            ts(new.reported_at),
+                            hours
+                        ),
+                        &evidence,
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finding(
+        &self,
+        tx: &Transaction<'_>,
+        key: &str,
+        kind: &str,
+        dept: &str,
+        case_id: Option<&str>,
+        observed_at: i64,
+        summary: &str,
+        evidence: &serde_json::Value,
+    ) -> rusqlite::Result<u64> {
+        let n = tx.prepare_cached(INSERT_FINDING)?.execute(params![
+            key,
+            kind,
+            dept,
+            case_id,
+            observed_at,
+            summary,
+            evidence.to_string()
+        ])?;
+        Ok(n as u64)
+    }
+}
+
+/// An instant as the feed writes it (RFC 3339, +08:00).
+pub(crate) fn ts(unix: i64) -> String {
+    jiancha_protocol::Timestamp::from_unix(unix)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_else(|| unix.to_string())
+}

@@ -1,0 +1,202 @@
+//! Data-integrity findings about the feed itself (Art. A9(2)(8) falsified data / evading
+//! supervision; Art. B4(5) 漏报、错报和不按时报送). Per-version checks (backdating, impossible
+//! sequences, late reports) run in the writer as versions arrive (`apply.rs`); the silence check
+//! runs after each sync against the feed's own clock ([`scan_silent_departments`]).
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime};
+use jiancha_store::rusqlite::{params, OptionalExtension};
+use jiancha_store::Db;
+
+use crate::apply::ts;
+use crate::SyncError;
+
+/// Which days are working days (statutory holidays and make-up days included). Implemented for
+/// `jiancha_calendar::Calendar`; tests may use their own.
+pub trait WorkCalendar: Send + Sync {
+    /// `true` when `d` (a CST date) is a working day.
+    fn is_workday(&self, d: NaiveDate) -> bool;
+}
+
+impl WorkCalendar for jiancha_calendar::Calendar {
+    fn is_workday(&self, d: NaiveDate) -> bool {
+        jiancha_calendar::Calendar::is_workday(self, d)
+    }
+}
+
+/// Thresholds of the integrity findings. **[decision]** (docs/sync.md): "working hours" are
+/// the hours between `office_start` and `office_end` (CST) of working days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingConfig {
+    /// A department with no valid record for more than this many working hours is silent.
+    pub silent_working_hours: f64,
+    /// A case whose first version showing its acceptance was reported more than this many
+    /// working hours after the acceptance was reported late.
+    pub late_report_working_hours: f64,
+    /// Office hours (CST) that count as working hours on a working day.
+    pub office_start: NaiveTime,
+    /// End of office hours (CST).
+    pub office_end: NaiveTime,
+}
+
+impl Default for FindingConfig {
+    fn default() -> Self {
+        FindingConfig {
+            silent_working_hours: 16.0,
+            late_report_working_hours: 16.0,
+            office_start: NaiveTime::from_hms_opt(9, 0, 0).expect("valid time"),
+            office_end: NaiveTime::from_hms_opt(17, 0, 0).expect("valid time"),
+        }
+    }
+}
+
+/// Working hours between two instants (Unix seconds), 0 when `to <= from`.
+pub fn working_hours_between(cal: &dyn WorkCalendar, cfg: &FindingConfig, from: i64, to: i64) -> f64 {
+    if to <= from {
+        return 0.0;
+    }
+    let cst = jiancha_protocol::cst();
+    let (Some(a), Some(b)) = (DateTime::from_timestamp(from, 0), DateTime::from_timestamp(to, 0))
+    else {
+        return 0.0;
+    };
+    let (a, b) = (a.with_timezone(&cst), b.with_timezone(&cst));
+    let mut secs = 0i64;
+    let mut day = a.date_naive();
+    let last = b.date_naive();
+    // Bounded: more than ten years of silence is reported as ten years.
+    let mut guard = 0;
+    while day <= last && guard < 3700 {
+        if cal.is_workday(day) {
+            let open = day.and_time(cfg.office_start).and_local_timezone(cst).single();
+            let close = day.and_time(cfg.office_end).and_local_timezone(cst).single();
+            if let (Some(open), Some(close)) = (open, close) {
+                let s = open.max(a);
+                let e = close.min(b);
+                if e > s {
+                    secs += (e - s).num_seconds();
+                }
+            }
+        }
+        day += Duration::days(1);
+        guard += 1;
+    }
+    secs as f64 / 3600.0
+}
+
+/// Raises a `silent_department` finding for each department whose latest valid record is more
+/// than `silent_working_hours` working hours before `at` (the feed's clock), and resolves open
+/// ones whose department has spoken since. Returns the number of new findings.
+pub fn scan_silent_departments(
+    db: &mut Db,
+    cal: &dyn WorkCalendar,
+    cfg: &FindingConfig,
+    at: i64,
+) -> Result<u64, SyncError> {
+    db.write(|tx| {
+        // Departments known from the catalogue or from their records. A department that never
+        // sent anything is measured from the catalogue record that announced it.
+        let rows: Vec<(String, Option<i64>)> = {
+            let mut st = tx.prepare(
+                "SELECT d.dept_id, coalesce(s.last_data_at, d.reported_at) \
+                 FROM departments d LEFT JOIN dept_status s USING (dept_id) \
+                 UNION \
+                 SELECT s.dept_id, s.last_data_at FROM dept_status s \
+                 WHERE s.dept_id NOT IN (SELECT dept_id FROM departments)",
+            )?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut raised = 0;
+        for (dept, last) in rows {
+            let Some(last) = last else { continue };
+            // Resolve an open silence that the department has since broken.
+            tx.execute(
+                "UPDATE integrity_findings SET resolved_at = ?2 \
+                 WHERE kind = 'silent_department' AND dept_id = ?1 AND resolved_at IS NULL \
+                   AND json_extract(evidence, '$.last_data_unix') < ?2",
+                params![dept, last],
+            )?;
+            let hours = working_hours_between(cal, cfg, last, at);
+            if hours <= cfg.silent_working_hours {
+                continue;
+            }
+            let key = format!("silent_department:{dept}:{last}");
+            let exists: Option<i64> = tx
+                .query_row(
+                    "SELECT finding_id FROM integrity_findings WHERE key = ?1",
+                    [&key],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let evidence = serde_json::json!({
+                "last_data_at": ts(last),
+                "last_data_unix": last,
+                "checked_at": ts(at),
+                "silent_working_hours": (hours * 10.0).round() / 10.0,
+                "threshold_working_hours": cfg.silent_working_hours,
+            });
+            let summary = format!(
+                "部门 {dept} 自 {} 起无数据，已静默 {:.1} 个工作小时（阈值 {}）",
+                ts(last),
+                hours,
+                cfg.silent_working_hours
+            );
+            if exists.is_some() {
+                // The same silence goes on: refresh how long it has lasted.
+                tx.execute(
+                    "UPDATE integrity_findings SET evidence = ?2, summary = ?3 WHERE key = ?1",
+                    params![key, evidence.to_string(), summary],
+                )?;
+            } else {
+                raised += tx.execute(
+                    "INSERT INTO integrity_findings (key, kind, dept_id, case_id, observed_at, \
+                     summary, evidence) VALUES (?1, 'silent_department', ?2, NULL, ?3, ?4, ?5)",
+                    params![key, dept, at, summary, evidence.to_string()],
+                )? as u64;
+            }
+        }
+        Ok(raised)
+    })
+}
+
+/// One integrity finding as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// Row id.
+    pub id: i64,
+    /// `silent_department`, `late_report`, `backdated`, `impossible_sequence`.
+    pub kind: String,
+    /// The department concerned.
+    pub dept_id: String,
+    /// The case concerned, if any.
+    pub case_id: Option<String>,
+    /// Feed time (Unix seconds) the fact was established.
+    pub observed_at: i64,
+    /// One-line description (Chinese).
+    pub summary: String,
+    /// JSON evidence: the versions / instants compared.
+    pub evidence: String,
+    /// When it stopped being true (a silent department spoke again).
+    pub resolved_at: Option<i64>,
+}
+
+/// All findings, newest first.
+pub fn list_findings(db: &Db) -> Result<Vec<Finding>, SyncError> {
+    let mut st = db.conn().prepare(
+        "SELECT finding_id, kind, dept_id, case_id, observed_at, summary, evidence, resolved_at \
+         FROM integrity_findings ORDER BY observed_at DESC, finding_id DESC",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(Finding {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            dept_id: r.get(2)?,
+            case_id: r.get(3)?,
+            observed_at: r.get(4)?,
+            summary: r.get(5)?,
+            evidence: r.get(6)?,
+            resolved_at: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,429 @@
+//! The sync loop: a fetch task (HTTP, JSON, validation) feeding a writer thread (SQLite) over a
+//! bounded channel, so parsing and writing overlap; the writer commits many pages per
+//! transaction together with the cursor that covers them.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jiancha_protocol::{Cursor, MAX_PAGE_SIZE};
+use jiancha_store::rusqlite::{params, OptionalExtension};
+use jiancha_store::Db;
+use tokio::sync::mpsc;
+
+use crate::apply::{Applied, Writer};
+use crate::client::{FeedClient, RetryNotice, RetryPolicy};
+use crate::findings::{scan_silent_departments, FindingConfig, WorkCalendar};
+use crate::prepare::PreparedPage;
+use crate::SyncError;
+
+/// How to sync.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// The feed's base URL (`http://127.0.0.1:PORT`); also the key of its cursor.
+    pub feed: String,
+    /// Bearer token, when the feed needs one.
+    pub token: Option<String>,
+    /// Records per request (the feed clamps to 5000).
+    pub page_size: u32,
+    /// Commit after at least this many records are queued (many pages per transaction).
+    pub batch_records: usize,
+    /// Per-request timeout.
+    pub request_timeout: Duration,
+    /// Retry of transient errors.
+    pub retry: RetryPolicy,
+    /// SQLite page cache of the writer connection during a sync (MiB).
+    pub cache_mib: u32,
+    /// Drop the secondary indexes of `cases` for a load into an empty cache of at least this
+    /// many records, and build them once at the end (a sort is much cheaper than 1M random
+    /// index inserts).
+    pub cold_load_min_records: u64,
+    /// Integrity-finding thresholds.
+    pub findings: FindingConfig,
+}
+
+impl SyncOptions {
+    /// Defaults for `feed`.
+    pub fn new(feed: impl Into<String>) -> Self {
+        SyncOptions {
+            feed: feed.into().trim_end_matches('/').to_owned(),
+            token: None,
+            page_size: MAX_PAGE_SIZE,
+            batch_records: 50_000,
+            request_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            cache_mib: 64,
+            cold_load_min_records: 20_000,
+            findings: FindingConfig::default(),
+        }
+    }
+}
+
+/// What the sync is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Asking the feed where it stands.
+    Connecting,
+    /// Fetching and storing records.
+    Loading,
+    /// Building the secondary indexes after a cold load.
+    BuildingIndexes,
+    /// Integrity checks (silent departments).
+    Checking,
+    /// Caught up.
+    Done,
+}
+
+/// Progress of a running sync (for the UI's status bar and the CLI's progress line).
+#[derive(Debug, Clone)]
+pub struct SyncProgress {
+    /// Current phase.
+    pub phase: Phase,
+    /// Records committed by this run (stored + duplicates + quarantined).
+    pub records: u64,
+    /// Records that changed the cache.
+    pub stored: u64,
+    /// Records quarantined by this run.
+    pub quarantined: u64,
+    /// Response bytes received (after decompression).
+    pub bytes: u64,
+    /// Since the sync started.
+    pub elapsed: Duration,
+    /// Committed records per second so far.
+    pub records_per_s: f64,
+    /// The committed cursor.
+    pub cursor: String,
+    /// The feed's latest seq when the sync started (for a percentage).
+    pub latest_seq: Option<u64>,
+    /// Set while a request is being retried.
+    pub retrying: Option<RetryNotice>,
+}
+
+/// Where progress goes. Called from the fetch task and the writer thread.
+pub type ProgressFn = Arc<dyn Fn(&SyncProgress) + Send + Sync>;
+
+/// The result of a sync that caught up.
+#[derive(Debug, Clone)]
+pub struct SyncReport {
+    /// Cases now in the cache.
+    pub cases: u64,
+    /// Records in quarantine (all runs).
+    pub quarantined: u64,
+    /// What this run applied.
+    pub applied: Applied,
+    /// Records committed by this run.
+    pub records: u64,
+    /// Bytes received.
+    pub bytes: u64,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// The committed cursor.
+    pub cursor: String,
+    /// The feed's clock at the end (Unix seconds).
+    pub server_time: Option<i64>,
+    /// Whether the secondary indexes were built after the load.
+    pub cold_load: bool,
+    /// Silent-department findings raised at the end.
+    pub silent_findings: u64,
+}
+
+/// Syncs the feed into the cache at `db_path` until caught up (the feed says `has_more:
+/// false`). Resumable: stopping at any point (even SIGKILL) loses nothing that was committed,
+/// and the next run continues from the committed cursor.
+pub async fn sync(
+    db_path: &Path,
+    opts: &SyncOptions,
+    calendar: Arc<dyn WorkCalendar>,
+    progress: ProgressFn,
+) -> Result<SyncReport, SyncError> {
+    let started = Instant::now();
+    let state = Arc::new(Mutex::new(SyncProgress {
+        phase: Phase::Connecting,
+        records: 0,
+        stored: 0,
+        quarantined: 0,
+        bytes: 0,
+        elapsed: Duration::ZERO,
+        records_per_s: 0.0,
+        cursor: String::new(),
+        latest_seq: None,
+        retrying: None,
+    }));
+    let report = {
+        let state = state.clone();
+        let progress = progress.clone();
+        move |f: &dyn Fn(&mut SyncProgress)| {
+            let snap = {
+                let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+                f(&mut s);
+                s.elapsed = started.elapsed();
+                let secs = s.elapsed.as_secs_f64();
+                s.records_per_s = if secs > 0.0 {
+                    s.records as f64 / secs
+                } else {
+                    0.0
+                };
+                s.clone()
+            };
+            progress(&snap);
+        }
+    };
+    let report = Arc::new(report);
+    let on_retry = {
+        let report = report.clone();
+        move |n: RetryNotice| report(&|s| s.retrying = Some(n.clone()))
+    };
+
+    let mut client = FeedClient::new(
+        &opts.feed,
+        opts.token.clone(),
+        opts.request_timeout,
+        opts.retry.clone(),
+    )?;
+    let feed = client.base().to_owned();
+
+    // Open the cache and read where we stand (in the blocking pool: SQLite is synchronous).
+    let path: PathBuf = db_path.to_owned();
+    let feed2 = feed.clone();
+    let (mut db, cursor, empty, deferred) = tokio::task::spawn_blocking(move || {
+        let db = Db::open(&path)?;
+        let cursor: Option<String> = db
+            .conn()
+            .query_row(
+                "SELECT cursor FROM sync_cursor WHERE feed = ?1",
+                [&feed2],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let empty = db
+            .conn()
+            .query_row("SELECT 1 FROM cases LIMIT 1", [], |r| r.get::<_, i64>(0))
+            .optional()?
+            .is_none();
+        let deferred: i64 =
+            db.conn()
+                .query_row("SELECT count(*) FROM deferred_indexes", [], |r| r.get(0))?;
+        Ok::<_, SyncError>((db, cursor.unwrap_or_else(|| "0".into()), empty, deferred > 0))
+    })
+    .await
+    .map_err(join_err)??;
+    db.conn()
+        .pragma_update(None, "cache_size", -(i64::from(opts.cache_mib) * 1024))?;
+
+    let health = client.health(&on_retry).await?;
+    report(&|s| {
+        s.latest_seq = Some(health.latest_seq);
+        s.cursor = cursor.clone();
+        s.phase = Phase::Loading;
+        s.retrying = None;
+    });
+    let behind = health
+        .latest_seq
+        .saturating_sub(Cursor::parse(&cursor).map(|c| c.0).unwrap_or(0));
+    let cold = deferred || (empty && behind >= opts.cold_load_min_records);
+    if cold && !deferred {
+        defer_indexes(&mut db)?;
+    }
+
+    // The writer thread.
+    let (tx, mut rx) = mpsc::channel::<PreparedPage>(4);
+    let writer_report = report.clone();
+    let writer_feed = feed.clone();
+    let findings = opts.findings.clone();
+    let batch_records = opts.batch_records.max(1);
+    let cal = calendar.clone();
+    let writer = tokio::task::spawn_blocking(move || {
+        let w = Writer {
+            feed: &writer_feed,
+            calendar: &*cal,
+            findings: &findings,
+            now: 0,
+        };
+        let mut total = Applied::default();
+        let result = (|| {
+            while let Some(first) = rx.blocking_recv() {
+                let mut n = first.records.len();
+                let mut pages = vec![first];
+                while n < batch_records {
+                    match rx.try_recv() {
+                        Ok(p) => {
+                            n += p.records.len();
+                            pages.push(p);
+                        }
+                        Err(_) => break,
+                    }
+                }
+                let w = Writer {
+                    now: unix_now(),
+                    ..w
+                };
+                let applied = w.apply(&mut db, &pages)?;
+                total += applied;
+                let cursor = pages.last().map(|p| p.next_cursor.clone());
+                writer_report(&|s| {
+                    s.records += n as u64;
+                    s.stored += applied.stored;
+                    s.quarantined += applied.quarantined;
+                    if let Some(c) = &cursor {
+                        s.cursor = c.clone();
+                    }
+                })
+            }
+            Ok::<_, SyncError>(())
+        })();
+        (db, total, result)
+    });
+
+    // The fetch loop.
+    let fetch = async {
+        let mut cursor = cursor.clone();
+        loop {
+            let (page, has_more) = client
+                .changes(&cursor, opts.page_size, &on_retry)
+                .await?;
+            let bytes = page.bytes;
+            report(&|s| {
+                s.bytes += bytes;
+                s.retrying = None;
+            });
+            let next = page.next_cursor.clone();
+            let moved = match (Cursor::parse(&next), Cursor::parse(&cursor)) {
+                (Ok(n), Ok(c)) => n > c,
+                _ => next != cursor,
+            };
+            let empty = page.records.is_empty();
+            if !empty || moved {
+                if tx.send(page).await.is_err() {
+                    // The writer stopped; its error is reported below.
+                    break;
+                }
+            }
+            if moved {
+                cursor = next;
+            }
+            if !has_more {
+                break;
+            }
+            if empty && !moved {
+                tracing::warn!(%cursor, "feed: empty page says has_more but the cursor did not move; treating as caught up");
+                break;
+            }
+        }
+        drop(tx);
+        Ok::<_, SyncError>(())
+    };
+    let fetched = fetch.await;
+    let (mut db, applied, written) = writer.await.map_err(join_err)?;
+    written?;
+    fetched?;
+
+    // Cold load: build the secondary indexes once, by sorting.
+    if cold {
+        report(&|s| s.phase = Phase::BuildingIndexes);
+        db = tokio::task::spawn_blocking(move || rebuild_indexes(&mut db).map(|_| db))
+            .await
+            .map_err(join_err)??;
+    }
+
+    // The feed's clock now, for the silence check (and the queues' "now" in live mode).
+    report(&|s| s.phase = Phase::Checking);
+    let health = client.health(&on_retry).await?;
+    let server_time = health.server_time.unix();
+    let findings = opts.findings.clone();
+    let feed2 = feed.clone();
+    let (db, silent) = tokio::task::spawn_blocking(move || {
+        db.write(|tx| {
+            tx.execute(
+                "UPDATE sync_cursor SET latest_seq = ?2, server_time = ?3 WHERE feed = ?1",
+                params![feed2, health.latest_seq as i64, server_time],
+            )
+        })?;
+        let n = scan_silent_departments(&mut db, &*calendar, &findings, server_time)?;
+        Ok::<_, SyncError>((db, n))
+    })
+    .await
+    .map_err(join_err)??;
+
+    let cases: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?;
+    let quarantined: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM quarantine", [], |r| r.get(0))?;
+    let cursor: String = db
+        .conn()
+        .query_row(
+            "SELECT cursor FROM sync_cursor WHERE feed = ?1",
+            [&feed],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| "0".into());
+    let snap = {
+        let s = state.lock().unwrap_or_else(|e| e.into_inner());
+        s.clone()
+    };
+    report(&|s| s.phase = Phase::Done);
+    Ok(SyncReport {
+        cases: cases as u64,
+        quarantined: quarantined as u64,
+        applied,
+        records: snap.records,
+        bytes: snap.bytes,
+        elapsed: started.elapsed(),
+        cursor,
+        server_time: Some(server_time),
+        cold_load: cold,
+        silent_findings: silent,
+    })
+}
+
+fn join_err(e: tokio::task::JoinError) -> SyncError {
+    SyncError::Internal(format!("sync task failed: {e}"))
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Drops the secondary indexes of `cases`, remembering their SQL (one transaction, so a kill
+/// either leaves them all in place or all recorded).
+pub fn defer_indexes(db: &mut Db) -> Result<usize, SyncError> {
+    db.write(|tx| {
+        let idx: Vec<(String, String)> = {
+            let mut st = tx.prepare(
+                "SELECT name, sql FROM sqlite_master \
+                 WHERE type = 'index' AND tbl_name = 'cases' AND sql IS NOT NULL",
+            )?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (name, sql) in &idx {
+            tx.execute(
+                "INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?1, ?2)",
+                params![name, sql],
+            )?;
+            tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        }
+        Ok(idx.len())
+    })
+}
+
+/// Builds the indexes [`defer_indexes`] dropped (one transaction).
+pub fn rebuild_indexes(db: &mut Db) -> Result<usize, SyncError> {
+    db.write(|tx| {
+        let idx: Vec<(String, String)> = {
+            let mut st = tx.prepare("SELECT name, sql FROM deferred_indexes ORDER BY name")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for (_, sql) in &idx {
+            tx.execute_batch(sql)?;
+        }
+        tx.execute("DELETE FROM deferred_indexes", [])?;
+        Ok(idx.len())
+    })
+}
