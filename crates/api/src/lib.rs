@@ -10,7 +10,7 @@ use ts_rs::TS;
 /// The error every command returns across IPC. `code` is one of a small fixed set the UI
 /// switches on; `message` is for people (Chinese first where it reaches an officer).
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
-#[ts(export)]
+
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
@@ -18,7 +18,7 @@ pub struct ApiError {
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
+
 pub enum ErrorCode {
     /// The request named something wrong (bad date, unknown case, invalid field).
     InvalidInput,
@@ -53,7 +53,7 @@ impl std::error::Error for ApiError {}
 
 /// What the console shows about itself (the title bar, the settings screen).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
+
 pub struct AppInfo {
     pub version: String,
     /// Path of the SQLite cache in use.
@@ -63,5 +63,20 @@ pub struct AppInfo {
     /// True when the feed is the built-in demo simulator.
     pub demo_feed: bool,
     /// Schema version of the cache.
+    #[ts(type = "number")]
     pub schema_version: i64,
+}
+
+/// Every IPC type, as `(file name, TypeScript source)`: what `ui/src/bindings/` must hold.
+/// Add each new DTO here; `tests/bindings.rs` fails when the committed files drift.
+pub fn bindings() -> Vec<(String, String)> {
+    macro_rules! all {
+        ($($t:ty),* $(,)?) => {
+            vec![$((
+                format!("{}.ts", <$t as TS>::name()),
+                <$t as TS>::export_to_string().expect("ts-rs export"),
+            )),*]
+        };
+    }
+    all![ApiError, ErrorCode, AppInfo]
 }

@@ -1,1 +1,11 @@
-//! The application service: composes store, feed, workflow for the app shell and the CLI.
+//! The application service: composes the store, the feed, the simulator and the workflows
+//! for the app shell (`src-tauri/`) and the CLI. Every public function here is what one
+//! command does; the shell only wraps them.
+//!
+//! Errors leave this crate as [`jiancha_api::ApiError`] (`{code, message}`).
+
+pub mod app;
+pub mod error;
+
+pub use app::{Config, FeedSource, Service};
+pub use error::{internal, invalid};

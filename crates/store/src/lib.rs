@@ -90,6 +90,7 @@ impl Db {
     where
         E: From<rusqlite::Error>,
     {
+        #[allow(clippy::disallowed_methods)] // the one sanctioned place (see clippy.toml)
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

@@ -40,6 +40,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         });
     }
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        #[allow(clippy::disallowed_methods)] // migrations: BEGIN IMMEDIATE too
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(m.sql)
             .and_then(|_| tx.pragma_update(None, "user_version", m.version))

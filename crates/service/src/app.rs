@@ -1,0 +1,117 @@
+//! The service object the shell keeps in its state.
+
+use std::path::{Path, PathBuf};
+
+use jiancha_api::{ApiError, AppInfo};
+use jiancha_store::Db;
+
+use crate::error::internal;
+
+/// Where the console gets its cases from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedSource {
+    /// The built-in demo simulator, served in-process on loopback.
+    Demo,
+    /// A municipal feed at this URL.
+    Remote { url: String },
+}
+
+/// Start-up configuration, resolved by the shell (data dir) or the CLI (flags).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The SQLite cache file.
+    pub db_path: PathBuf,
+    pub feed: FeedSource,
+}
+
+impl Config {
+    /// The embedded default: the demo feed and `jiancha.sqlite` in `data_dir`.
+    pub fn embedded_default(data_dir: &Path) -> Self {
+        Self {
+            db_path: data_dir.join("jiancha.sqlite"),
+            feed: FeedSource::Demo,
+        }
+    }
+}
+
+/// The running service. Methods that touch the database or the network block: the shell
+/// calls them off the main thread (`spawn_blocking`).
+pub struct Service {
+    config: Config,
+    /// The URL the feed is reached at (the demo simulator's loopback address once started).
+    feed_url: std::sync::RwLock<String>,
+}
+
+impl Service {
+    /// Opens (and migrates) the cache; fails with a message naming the file.
+    pub fn open(config: Config) -> Result<Self, ApiError> {
+        Db::open(&config.db_path).map_err(internal)?;
+        let feed_url = match &config.feed {
+            FeedSource::Demo => String::new(),
+            FeedSource::Remote { url } => url.clone(),
+        };
+        Ok(Self {
+            config,
+            feed_url: std::sync::RwLock::new(feed_url),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// A fresh connection to the cache (one per blocking task).
+    pub fn db(&self) -> Result<Db, ApiError> {
+        Db::open(&self.config.db_path).map_err(internal)
+    }
+
+    pub fn set_feed_url(&self, url: String) {
+        *self.feed_url.write().unwrap_or_else(|e| e.into_inner()) = url;
+    }
+
+    pub fn app_info(&self) -> Result<AppInfo, ApiError> {
+        let db = self.db()?;
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            db_path: self.config.db_path.display().to_string(),
+            feed_url: self
+                .feed_url
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+            demo_feed: self.config.feed == FeedSource::Demo,
+            schema_version: db.schema_version().map_err(internal)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_info_reports_the_database_it_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let svc = Service::open(Config::embedded_default(dir.path())).unwrap();
+        let info = svc.app_info().unwrap();
+        assert!(info.db_path.ends_with("jiancha.sqlite"));
+        assert!(info.demo_feed);
+        assert!(info.schema_version >= 1);
+        assert!(dir.path().join("jiancha.sqlite").exists());
+    }
+
+    #[test]
+    fn unopenable_database_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        // A directory where the file should be: SQLite cannot open it.
+        let p = dir.path().join("db");
+        std::fs::create_dir(&p).unwrap();
+        let cfg = Config {
+            db_path: p,
+            feed: FeedSource::Demo,
+        };
+        let err = Service::open(cfg).err().expect("must fail");
+        assert_eq!(err.code, jiancha_api::ErrorCode::Internal);
+        assert!(err.message.contains("db"), "{}", err.message);
+    }
+}

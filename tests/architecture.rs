@@ -1,0 +1,92 @@
+//! Checks of the invariants in ARCHITECTURE.md that are about the shape of the code.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+fn metadata() -> serde_json::Value {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo metadata");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Invariant: only the app shell depends on tauri; no crate under `crates/` has tauri,
+/// wry, tao or webkit anywhere in its (normal, build or dev) dependency tree.
+#[test]
+fn domain_crates_are_free_of_tauri_and_webkit() {
+    let meta = metadata();
+    let mut deps: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for node in meta["resolve"]["nodes"].as_array().unwrap() {
+        let id = node["id"].as_str().unwrap().to_string();
+        let ds = node["deps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["pkg"].as_str().unwrap().to_string())
+            .collect();
+        deps.insert(id, ds);
+    }
+    for p in meta["packages"].as_array().unwrap() {
+        names.insert(p["id"].as_str().unwrap().into(), p["name"].as_str().unwrap().into());
+    }
+    let forbidden = |n: &str| {
+        n == "tauri" || n.starts_with("tauri-") || n == "wry" || n == "tao" || n.starts_with("webkit2gtk") || n.starts_with("javascriptcore")
+    };
+    let mut checked = 0;
+    for p in meta["packages"].as_array().unwrap() {
+        let manifest = p["manifest_path"].as_str().unwrap();
+        if !manifest.contains("/crates/") || p["source"].is_string() {
+            continue;
+        }
+        checked += 1;
+        let start = p["id"].as_str().unwrap().to_string();
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![start.clone()];
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let name = &names[&id];
+            assert!(
+                !forbidden(name),
+                "{} depends (transitively) on {name}",
+                p["name"].as_str().unwrap()
+            );
+            stack.extend(deps.get(&id).cloned().unwrap_or_default());
+        }
+    }
+    assert!(checked >= 10, "expected the crates under crates/, found {checked}");
+}
+
+/// Invariant: writes happen in `BEGIN IMMEDIATE` transactions. clippy.toml forbids
+/// rusqlite's transaction constructors outside the store; this catches the SQL spelling.
+#[test]
+fn no_hand_written_transactions_outside_the_store() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut offenders = Vec::new();
+    let mut stack = vec![root.join("crates"), root.join("src-tauri")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs")
+                && !p.starts_with(root.join("crates/store/src"))
+            {
+                let src = std::fs::read_to_string(&p).unwrap().to_uppercase();
+                for needle in ["\"BEGIN", "BEGIN DEFERRED", "BEGIN EXCLUSIVE", "BEGIN TRANSACTION"] {
+                    if src.contains(needle) {
+                        offenders.push(format!("{} ({needle})", p.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "hand-written BEGIN outside the store: {offenders:?}");
+}

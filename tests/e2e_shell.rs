@@ -1,0 +1,29 @@
+//! E2E: the real app in WebKitGTK, driven through WebDriver.
+//! Asserts text that can only have come from Rust through IPC (the database path the
+//! service opened, which the test chose), so a broken `app_info` command fails it.
+
+mod support;
+
+use support::{screenshot, text_of, Driver};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shell_opens_and_shows_facts_from_rust() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e-shell.sqlite");
+    let driver = Driver::start(&[("JIANCHA_DB", db.display().to_string())]);
+    let c = driver.session().await;
+
+    let version = text_of(&c, "[data-testid=app-version]").await;
+    assert!(version.contains(env!("CARGO_PKG_VERSION")), "version shown: {version}");
+    let shown_db = text_of(&c, "[data-testid=db-path]").await;
+    assert_eq!(shown_db.trim(), db.display().to_string());
+    assert!(db.exists(), "the service should have created the SQLite file");
+
+    // The shell is Chinese first.
+    let title = c.title().await.unwrap();
+    let body = text_of(&c, "body").await;
+    assert!(body.contains("总览"), "navigation should be in Chinese: {body}");
+    assert!(!title.is_empty());
+    screenshot(&c, "shell").await;
+    c.close().await.unwrap();
+}

@@ -1,0 +1,144 @@
+//! E2E harness: starts `tauri-driver` (which starts WebKitWebDriver and, per session, the
+//! real app binary in WebKitGTK), and hands out fantoccini clients. Needs an X display
+//! (`scripts/test.sh` runs the suite under `xvfb-run`). Each test gets its own data
+//! directory, so nothing depends on the developer's machine.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The app binary cargo built for these tests.
+pub fn app_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_jiancha-console"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free loopback port")
+}
+
+fn wait_for_port(port: u16, deadline: Instant) -> bool {
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+fn find_tauri_driver() -> PathBuf {
+    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
+        return p.into();
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let home_bin = std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo/bin"));
+    std::env::split_paths(&path)
+        .chain(home_bin)
+        .map(|d| d.join("tauri-driver"))
+        .find(|p| p.is_file())
+        .expect("tauri-driver not found: `cargo install tauri-driver --locked` (scripts/test.sh does this)")
+}
+
+/// A running tauri-driver with an isolated app environment.
+pub struct Driver {
+    child: Child,
+    port: u16,
+    pub data_dir: tempfile::TempDir,
+}
+
+impl Driver {
+    /// Starts tauri-driver; `env` is passed on to the app it launches.
+    pub fn start(env: &[(&str, String)]) -> Driver {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "the E2E tests need an X display: run them under `xvfb-run -a` (scripts/test.sh does)"
+        );
+        assert!(
+            Path::new("/usr/bin/WebKitWebDriver").exists() || std::env::var_os("TAURI_NATIVE_DRIVER").is_some(),
+            "WebKitWebDriver missing: apt-get install webkit2gtk-driver (scripts/test.sh does)"
+        );
+        let data_dir = tempfile::tempdir().unwrap();
+        let (port, native) = (free_port(), free_port());
+        let mut cmd = Command::new(find_tauri_driver());
+        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            // The app's data, config and log dirs all land in the temp dir.
+            .env("XDG_DATA_HOME", data_dir.path().join("data"))
+            .env("XDG_CONFIG_HOME", data_dir.path().join("config"))
+            .env("XDG_CACHE_HOME", data_dir.path().join("cache"))
+            .env("HOME", data_dir.path())
+            // WebKitGTK's sandbox and compositing fail under Xvfb as root.
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("cannot start tauri-driver");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        // tauri-driver opens its port before WebKitWebDriver listens on the native one.
+        assert!(wait_for_port(port, deadline), "tauri-driver did not listen on {port}");
+        assert!(wait_for_port(native, deadline), "WebKitWebDriver did not listen on {native}");
+        Driver {
+            child,
+            port,
+            data_dir,
+        }
+    }
+
+    /// A WebDriver session on a fresh instance of the app.
+    pub async fn session(&self) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary() }),
+        );
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("cannot open a WebDriver session on the app")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits until the element exists and its text is non-empty; returns the text.
+pub async fn text_of(c: &Client, css: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            if let Ok(t) = el.text().await {
+                if !t.trim().is_empty() {
+                    return t;
+                }
+            }
+        }
+        assert!(Instant::now() < deadline, "no text at `{css}` after 20 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Saves a screenshot next to the test output (for people to look at).
+pub async fn screenshot(c: &Client, name: &str) {
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    if let Ok(png) = c.screenshot().await {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/out");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+}
