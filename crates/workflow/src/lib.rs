@@ -48,3 +48,15 @@ pub type Result<T, E = WorkflowError> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests;
+
+/// The steps of any workflow record (notice, card, letter, red-card matter, measure), oldest
+/// first: who, when, at which workstation, from which state to which.
+pub fn history(
+    db: &jiancha_store::Db,
+    session: &mut Session,
+    record_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Transition>> {
+    authorize(session, Action::View, now)?;
+    journal::load_history(db.conn(), record_id)
+}

@@ -710,6 +710,20 @@ fn phone_notice_is_recorded_with_who_when_outcome() {
     assert_eq!(n.state, NoticeState::PhoneRecorded);
     assert_eq!(n.call.as_ref().unwrap().by, "leader");
     assert_eq!(n.call.as_ref().unwrap().note, None);
+    let h = crate::history(&e.db, &mut e.reviewer, &n.id, t0()).unwrap();
+    assert_eq!(
+        h.iter()
+            .map(|x| (
+                x.from_state.as_deref(),
+                x.to_state.as_str(),
+                x.actor.as_str()
+            ))
+            .collect::<Vec<_>>(),
+        vec![
+            (None, "pending", "officer"),
+            (Some("pending"), "phone_recorded", "leader")
+        ]
+    );
     assert_illegal(
         notices::record_call(
             &mut e.db,
