@@ -28,6 +28,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_meta"),
     migration!(2, "0002_feed_cache"),
     migration!(20, "0020_workflow"),
+    migration!(40, "0040_sms"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
