@@ -16,7 +16,7 @@ use jiancha_store::Db;
 
 use crate::auth::{authorize, Action, Actor, Session};
 use crate::calendar::{workdays_before, WorkCalendar};
-use crate::cards::{self, Card, CardState};
+use crate::cards::{self, Card, CardColor, CardState};
 use crate::journal::{self, Step, StoredAttachment, Transition};
 use crate::numbering::{self, LetterKind};
 use crate::util::{
@@ -225,6 +225,16 @@ pub fn draft(
     let mut cards: Vec<Card> = Vec::new();
     for cid in d.card_ids {
         let c = cards::load(db.conn(), cid)?;
+        if c.color != CardColor::Yellow {
+            // Art. B7: the letter follows a yellow card; a red card goes to investigation (B8).
+            return Err(WorkflowError::invalid(
+                "card_ids",
+                format!(
+                    "{cid} 是{}，效能告诫书只针对黄牌 (only yellow cards)",
+                    c.color.label()
+                ),
+            ));
+        }
         if c.state != CardState::Active {
             return Err(WorkflowError::invalid(
                 "card_ids",

@@ -246,6 +246,14 @@ pub fn verify_conn(conn: &Connection) -> Result<VerifyReport> {
     let mut prev_hash = GENESIS_HASH.to_string();
     let mut expected = 1i64;
     for (i, row) in rows.iter().enumerate() {
+        if row.seq < expected {
+            // Only possible for a first row numbered 0 or below: nothing is ever appended there.
+            return Ok(bad(
+                row.seq,
+                BadReason::Inserted,
+                format!("序号 {} 不可能存在 (entries start at seq 1)", row.seq),
+            ));
+        }
         if row.seq > expected {
             return Ok(bad(
                 expected,
@@ -635,6 +643,17 @@ mod tests {
         junk.prev_hash = "f".repeat(64);
         insert_row(&p, &junk);
         assert_eq!(first_bad(&p), (4, BadReason::Inserted));
+    }
+
+    #[test]
+    fn inserted_row_before_the_first_is_reported() {
+        let (_d, p, _) = chain();
+        let mut forged = load_row(&p, 1);
+        forged.seq = 0;
+        forged.id = "zero".into();
+        forged.hash = entry_hash(&forged);
+        insert_row(&p, &forged);
+        assert_eq!(first_bad(&p), (0, BadReason::Inserted));
     }
 
     #[test]

@@ -654,7 +654,7 @@ pub fn set_active(
     })
 }
 
-/// Sets a new password for an account (admin), or for oneself when `username` is one's own.
+/// Sets a new password for another account (admin), e.g. when a user forgot theirs.
 pub fn reset_password(
     db: &mut Db,
     session: &mut Session,
@@ -662,17 +662,44 @@ pub fn reset_password(
     new_password: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let own = username.trim() == session.username;
-    let actor = authorize(
-        session,
-        if own {
-            Action::View
-        } else {
-            Action::ManageAccounts
-        },
-        now,
-    )?;
+    let actor = authorize(session, Action::ManageAccounts, now)?;
     let hash = hash_password(new_password)?;
+    store_password(db, &actor, username, &hash, now)
+}
+
+/// Changes one's own password; the current password is checked (any role).
+pub fn change_own_password(
+    db: &mut Db,
+    session: &mut Session,
+    current_password: &str,
+    new_password: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let actor = authorize(session, Action::View, now)?;
+    let acc = load_account(db, &session.username)?;
+    let ok = match &acc {
+        Some(a) if a.active && a.id == session.account_id => {
+            password_matches(current_password, &a.hash)?
+        }
+        _ => false,
+    };
+    if !ok {
+        return Err(WorkflowError::BadCredentials {
+            username: session.username.clone(),
+        });
+    }
+    let hash = hash_password(new_password)?;
+    let username = session.username.clone();
+    store_password(db, &actor, &username, &hash, now)
+}
+
+fn store_password(
+    db: &mut Db,
+    actor: &Actor,
+    username: &str,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     db.write(|tx| {
         let n = tx.execute(
             "UPDATE wf_accounts SET password_hash = ?2 WHERE username = ?1",
@@ -683,7 +710,7 @@ pub fn reset_password(
         }
         log(
             tx,
-            &actor,
+            actor,
             now,
             "accounts.set_password",
             &format!("account:{}", username.trim()),

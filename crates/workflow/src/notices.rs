@@ -398,3 +398,47 @@ pub fn for_case(
     }
     Ok(out)
 }
+
+/// SMS notices waiting to be sent, oldest first: what the notify crate's worker picks up
+/// (it then reports each with [`mark_sent`] or [`mark_failed`]).
+pub fn pending_sms(db: &Db, _sys: &SystemActor) -> Result<Vec<Notice>> {
+    query(
+        db.conn(),
+        &format!(
+            "SELECT {COLS} FROM wf_notices WHERE channel = 'sms' AND state = 'pending' ORDER BY created_at, id"
+        ),
+        &[],
+    )
+}
+
+/// Notices of any case, newest first, optionally of one state (the notices list screen).
+pub fn list(
+    db: &Db,
+    session: &mut Session,
+    state: Option<NoticeState>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Notice>> {
+    authorize(session, Action::View, now)?;
+    let code = state.map(|s| s.code());
+    query(
+        db.conn(),
+        &format!(
+            "SELECT {COLS} FROM wf_notices WHERE (?1 IS NULL OR state = ?1) ORDER BY created_at DESC, id DESC"
+        ),
+        &[&code],
+    )
+}
+
+fn query(
+    conn: &Connection,
+    sql: &str,
+    p: &[&dyn jiancha_store::rusqlite::ToSql],
+) -> Result<Vec<Notice>> {
+    let mut st = conn.prepare(sql)?;
+    let mut rows = st.query(p)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(from_row(r)?);
+    }
+    Ok(out)
+}

@@ -536,16 +536,15 @@ fn officers_and_reviewers_cannot_manage_accounts() {
             "reset other",
         );
     }
-    // Everyone may change their own password.
-    auth::reset_password(
-        &mut e.db,
-        &mut e.reviewer,
-        "reviewer",
-        "new password 1",
-        t0(),
-    )
-    .unwrap();
+    // Everyone may change their own password, knowing the current one.
+    let r = auth::change_own_password(&mut e.db, &mut e.reviewer, "not it", "new password 1", t0());
+    assert!(matches!(r, Err(WorkflowError::BadCredentials { .. })));
+    auth::change_own_password(&mut e.db, &mut e.reviewer, PW, "new password 1", t0()).unwrap();
     auth::sign_in(&mut e.db, "reviewer", "new password 1", "ws", t0()).unwrap();
+    assert!(auth::sign_in(&mut e.db, "reviewer", PW, "ws", t0()).is_err());
+    // The admin resets a forgotten one.
+    auth::reset_password(&mut e.db, &mut e.admin, "officer", "fresh password", t0()).unwrap();
+    auth::sign_in(&mut e.db, "officer", "fresh password", "ws", t0()).unwrap();
 }
 
 // ---------------------------------------------------------------- warning notices
@@ -582,6 +581,11 @@ fn sms_notice_states_and_illegal_steps() {
     )
     .unwrap();
     assert_eq!(n.state, NoticeState::Pending);
+    let waiting = notices::pending_sms(&e.db, &sys).unwrap();
+    assert_eq!(
+        waiting.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
+        [n.id.as_str()]
+    );
     assert_illegal(
         notices::mark_delivered(&mut e.db, &sys, &n.id, t0()),
         "pending",
@@ -649,6 +653,10 @@ fn sms_notice_states_and_illegal_steps() {
         (call.by.as_str(), call.at, call.outcome),
         ("officer", called, CallOutcome::Reached)
     );
+    assert!(notices::pending_sms(&e.db, &sys).unwrap().is_empty());
+    let delivered =
+        notices::list(&e.db, &mut e.reviewer, Some(NoticeState::Delivered), called).unwrap();
+    assert_eq!(delivered.len(), 1);
     let all = notices::for_case(&e.db, &mut e.reviewer, "C-1", called).unwrap();
     assert_eq!(all.len(), 2);
     // The gateway's actions are logged under the system actor.
@@ -1220,6 +1228,27 @@ fn drafts_take_cards_of_one_unit_and_each_card_once() {
         t0(),
     );
     assert!(matches!(r, Err(WorkflowError::NotFound { .. })));
+    let rc = red(&mut e, "C-3");
+    let r = admonition::draft(
+        &mut e.db,
+        &mut e.officer,
+        &NewDraft {
+            card_ids: std::slice::from_ref(&rc.id),
+            addressee: "",
+            body: "x",
+        },
+        t0(),
+    );
+    assert!(
+        matches!(
+            r,
+            Err(WorkflowError::Invalid {
+                field: "card_ids",
+                ..
+            })
+        ),
+        "{r:?}"
+    );
     draft_for(&mut e, std::slice::from_ref(&a.id));
     let r = admonition::draft(
         &mut e.db,
