@@ -76,6 +76,7 @@ const en: MessageSchema = {
     reload: 'Reload',
     loadFailed: 'Could not read the installation info',
     notYet: 'Not built yet',
+    empty: '(empty)',
   },
   queue: {
     total: '{total} rows',

@@ -77,6 +77,7 @@ const zhCN = {
     reload: '重新读取',
     loadFailed: '无法读取本机运行信息',
     notYet: '尚未实现',
+    empty: '（空）',
   },
   queue: {
     total: '共 {total} 条',
