@@ -159,6 +159,22 @@ pub struct LetterData {
 }
 
 impl LetterData {
+    /// The body as one editable text, one paragraph per line (what the workflow stores and the
+    /// officer edits before issuing).
+    pub fn body_text(&self) -> String {
+        self.body.join("\n")
+    }
+
+    /// Replaces the body with an edited text: one paragraph per line, blank lines dropped.
+    pub fn set_body_text(&mut self, text: &str) {
+        self.body = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
+    }
+
     /// Checks what GB/T 9704 and the renderers need; the error names the field.
     pub fn validate(&self) -> Result<(), LetterError> {
         let required: [(&'static str, &str); 5] = [
@@ -321,6 +337,20 @@ mod tests {
         assert_eq!(classify("一是加强管理。"), (None, "", "一是加强管理。"));
         assert_eq!(classify("（1）细项"), (None, "", "（1）细项"));
         assert_eq!(classify("经查，"), (None, "", "经查，"));
+    }
+
+    #[test]
+    fn body_text_round_trips() {
+        let mut l = crate::Template::embedded(LetterKind::Admonition)
+            .unwrap()
+            .fill(&crate::demo_facts(LetterKind::Admonition))
+            .unwrap();
+        let before = l.body.clone();
+        let text = l.body_text();
+        l.set_body_text(&format!("{text}\n\n  补充一段。  \r\n"));
+        assert_eq!(l.body.len(), before.len() + 1);
+        assert_eq!(&l.body[..before.len()], &before[..]);
+        assert_eq!(l.body.last().unwrap(), "补充一段。");
     }
 
     #[test]
