@@ -79,6 +79,50 @@ pub(crate) fn allocate(
     })
 }
 
+/// One line of the number register (发文登记): every number ever allocated, including those
+/// of letters later discarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    pub number: DocNumber,
+    /// The admonition or red-card matter the number belongs to.
+    pub letter_id: String,
+    pub allocated_at: String,
+    pub allocated_by: String,
+}
+
+/// The number register of one year, by kind then sequence.
+pub fn register(
+    db: &jiancha_store::Db,
+    session: &mut crate::auth::Session,
+    year: i32,
+    now: DateTime<Utc>,
+) -> Result<Vec<Allocation>> {
+    crate::auth::authorize(session, crate::auth::Action::View, now)?;
+    let mut st = db.conn().prepare(
+        "SELECT kind, year, seq, number, letter_id, allocated_at, allocated_by FROM wf_doc_numbers
+         WHERE year = ?1 ORDER BY kind, seq",
+    )?;
+    let mut rows = st.query([year])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(0)?;
+        out.push(Allocation {
+            number: DocNumber {
+                kind: LetterKind::from_code(&kind).ok_or_else(|| {
+                    crate::WorkflowError::Corrupt(format!("letter kind {kind:?}"))
+                })?,
+                year: r.get(1)?,
+                seq: r.get(2)?,
+                text: r.get(3)?,
+            },
+            letter_id: r.get(4)?,
+            allocated_at: r.get(5)?,
+            allocated_by: r.get(6)?,
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -615,6 +615,24 @@ pub fn list(
     ids.iter().map(|id| load(db.conn(), id)).collect()
 }
 
+/// The red-card matters of one case (through their cards), newest first.
+pub fn for_case(
+    db: &Db,
+    session: &mut Session,
+    case_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<RedCase>> {
+    authorize(session, Action::View, now)?;
+    let mut st = db.conn().prepare(
+        "SELECT r.id FROM wf_red_cases r JOIN wf_cards c ON c.id = r.card_id
+         WHERE c.case_id = ?1 ORDER BY r.created_at DESC, r.id DESC",
+    )?;
+    let ids: Vec<String> = st
+        .query_map([case_id.trim()], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    ids.iter().map(|id| load(db.conn(), id)).collect()
+}
+
 /// One open step in the red-card queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenStep {

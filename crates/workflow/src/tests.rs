@@ -1127,6 +1127,10 @@ fn discarded_numbered_letter_never_frees_its_number_even_across_restart() {
     .unwrap();
     let a = admonition::assign_number(&mut db, &mut officer, &a.id, t0()).unwrap();
     assert_eq!(a.number.as_deref(), Some("卫监效告〔2026〕2号"));
+    let reg = crate::numbering::register(&db, &mut officer, 2026, t0()).unwrap();
+    let texts: Vec<_> = reg.iter().map(|x| x.number.text.as_str()).collect();
+    assert_eq!(texts, ["新监效告〔2026〕1号", "卫监效告〔2026〕2号"]);
+    assert_ne!(reg[0].letter_id, reg[1].letter_id);
 }
 
 #[test]
@@ -1489,6 +1493,9 @@ fn red_card_end_to_end_notice_route_to_formal_case() {
     assert!(redcard::queue(&e.db, &mut e.reviewer, t3)
         .unwrap()
         .is_empty());
+    let on_case = redcard::for_case(&e.db, &mut e.reviewer, "C-9", t3).unwrap();
+    assert_eq!(on_case.len(), 1);
+    assert_eq!(on_case[0].id, rc.id);
     // The approval is in the audit trail with the leader's name.
     let log = audit::entries_for_subject(e.db.conn(), &format!("redcard:{}", rc.id)).unwrap();
     let appr = log.iter().find(|x| x.action == "redcard.approve").unwrap();
