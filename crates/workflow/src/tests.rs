@@ -61,7 +61,14 @@ fn assert_illegal<T: std::fmt::Debug>(r: crate::Result<T>, state_code: &str, act
 
 fn assert_forbidden<T: std::fmt::Debug>(r: crate::Result<T>, what: &str) {
     match r {
-        Err(WorkflowError::Forbidden { .. }) => {}
+        Err(e @ WorkflowError::Forbidden { role, action }) => {
+            // The message names the role and the action, in Chinese and by code.
+            let msg = e.to_string();
+            for part in [role.label(), role.code(), action.label(), action.code()] {
+                assert!(msg.contains(part), "{what}: {msg:?} lacks {part:?}");
+            }
+            assert_eq!(e.category(), ErrorCategory::Forbidden);
+        }
         other => panic!("{what}: expected Forbidden, got {other:?}"),
     }
 }
