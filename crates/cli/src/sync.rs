@@ -39,6 +39,9 @@ pub struct Args {
     /// Never draw the progress line, even on a terminal.
     #[arg(long)]
     quiet: bool,
+    /// Skip classifying the cases with the clock after the sync.
+    #[arg(long)]
+    no_evaluate: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -65,11 +68,36 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     let calendar = Arc::new(jiancha_calendar::Calendar::builtin());
-    let result = rt.block_on(jiancha_feed::sync(&args.db, &opts, calendar, progress));
+    let result = rt.block_on(jiancha_feed::sync(
+        &args.db,
+        &opts,
+        calendar.clone(),
+        progress,
+    ));
     if draw {
         eprintln!();
     }
     let r = result.with_context(|| format!("sync of {} into {}", args.feed, args.db.display()))?;
+    // Issue 4 item 6: classify the cases at the feed's clock, so the queues are a query.
+    let signals = match (args.no_evaluate, r.server_time) {
+        (false, Some(at)) => {
+            let mut db = jiancha_store::Db::open(&args.db)?;
+            let s = jiancha_feed::evaluate(
+                &mut db,
+                &calendar,
+                &jiancha_calendar::ClockConfig::default(),
+                at,
+                false,
+            )
+            .context("classifying the cases with the clock")?;
+            serde_json::json!({
+                "evaluated": s.evaluated, "normal": s.normal, "warning": s.warning,
+                "yellow": s.yellow, "red": s.red, "done": s.done,
+                "clock_errors": s.clock_errors, "next_change": s.next_change,
+            })
+        }
+        _ => serde_json::Value::Null,
+    };
     let out = serde_json::json!({
         "cases": r.cases,
         "quarantined": r.quarantined,
@@ -83,6 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "cursor": r.cursor,
         "server_time": r.server_time,
         "cold_load": r.cold_load,
+        "signals": signals,
     });
     println!("{out}");
     Ok(ExitCode::SUCCESS)

@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 
 use crate::findings::{working_hours_between, FindingConfig, WorkCalendar};
 use crate::prepare::{
-    case_cols, case_type_code, impossible_sequences, item_type_code, level_code,
-    satisfaction_code, status_code, unit_code, Prepared, PreparedPage,
+    case_cols, case_type_code, impossible_sequences, item_type_code, level_code, satisfaction_code,
+    status_code, unit_code, Prepared, PreparedPage,
 };
 use crate::SyncError;
 
@@ -359,7 +359,7 @@ impl Writer<'_> {
         };
         if tx.prepare_cached(INSERT_CASE)?.execute(row)? == 1 {
             out.new_cases += 1;
-            self.check_version(tx, c, &new, None, out)?;
+            self.check_version(tx, c, &new, None, None, out)?;
             return Ok(true);
         }
         // The case is held: keep this version in the history and the highest seq as current.
@@ -395,7 +395,7 @@ impl Writer<'_> {
                 cur_payload
             ])?;
             tx.prepare_cached(UPDATE_CASE)?.execute(row)?;
-            self.check_version(tx, c, &new, Some((&cur, false)), out)?;
+            self.check_version(tx, c, &new, Some(&cur), None, out)?;
         } else {
             let n = tx.prepare_cached(INSERT_VERSION)?.execute(params![
                 c.id,
@@ -415,19 +415,43 @@ impl Writer<'_> {
                  WHERE case_id = ?1",
             )?
             .execute(params![c.id, seq])?;
-            self.check_version(tx, c, &new, Some((&cur, true)), out)?;
+            // Arrived out of order: compare with its neighbours in seq order.
+            let neighbour = |sql: &str| {
+                tx.prepare_cached(sql)?
+                    .query_row(params![c.id, seq], |r| {
+                        Ok(Version {
+                            seq: r.get(0)?,
+                            reported_at: r.get(1)?,
+                            accepted_at: r.get(2)?,
+                            completed_at: r.get(3)?,
+                        })
+                    })
+                    .optional()
+            };
+            let prev = neighbour(
+                "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
+                 WHERE case_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1",
+            )?;
+            let next = neighbour(
+                "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
+                 WHERE case_id = ?1 AND seq > ?2 ORDER BY seq LIMIT 1",
+            )?
+            .unwrap_or(cur);
+            self.check_version(tx, c, &new, prev.as_ref(), Some(&next), out)?;
         }
         Ok(true)
     }
 
-    /// Integrity findings visible from one case version and the version it is compared with
-    /// (`other`; `true` when `other` is the *later* one, i.e. this version arrived late).
+    /// Integrity findings visible from one case version `new` and its neighbours in seq order
+    /// (`prev` below it, `next` above it: `next` is set only when `new` arrived out of order).
+    /// The result does not depend on arrival order: pairs are always adjacent in seq order.
     fn check_version(
         &self,
         tx: &Transaction<'_>,
         c: &jiancha_protocol::Case,
         new: &Version,
-        other: Option<(&Version, bool)>,
+        prev: Option<&Version>,
+        next: Option<&Version>,
         out: &mut Applied,
     ) -> rusqlite::Result<()> {
         let dept = c.department_id.as_str();
@@ -452,82 +476,134 @@ impl Writer<'_> {
                 &evidence,
             )?;
         }
-        // Art. A9(2)(8), B4(5): a time that changes a limit, rewritten after it was reported.
-        if let Some((other, other_is_later)) = other {
-            let (earlier, later) = if other_is_later {
-                (new, other)
-            } else {
-                (other, new)
-            };
-            for (field, name, a, b) in [
-                ("accepted_at", "受理时间", earlier.accepted_at, later.accepted_at),
-                ("completed_at", "办结时间", earlier.completed_at, later.completed_at),
-            ] {
-                if let (Some(a), Some(b)) = (a, b) {
-                    if a != b {
-                        let key = format!("backdated:{}:{field}:{}:{}", c.id, earlier.seq, later.seq);
-                        let evidence = serde_json::json!({
-                            "field": field,
-                            "earlier": { "seq": earlier.seq, "reported_at": ts(earlier.reported_at), field: ts(a) },
-                            "later": { "seq": later.seq, "reported_at": ts(later.reported_at), field: ts(b) },
-                            "shift_seconds": b - a,
-                        });
-                        let dir = if b < a { "提前（倒签）" } else { "推后" };
-                        out.findings += self.finding(
-                            tx,
-                            &key,
-                            "backdated",
-                            dept,
-                            Some(&c.id),
-                            later.reported_at,
-                            &format!(
-                                "办件 {} 的{name}在上报后被改写：{} → {}，{dir}",
-                                c.id,
-                                ts(a),
-                                ts(b)
-                            ),
-                            &evidence,
-                        )?;
-                    }
-                }
+        // Art. A9(2)(8), B4(5): a time that decides a limit, rewritten after it was reported.
+        if let (Some(p), Some(n)) = (prev, next) {
+            // `new` now sits between them: they are no longer adjacent.
+            for field in ["accepted_at", "completed_at"] {
+                let key = format!("backdated:{}:{field}:{}:{}", c.id, p.seq, n.seq);
+                let gone = tx.execute("DELETE FROM integrity_findings WHERE key = ?1", [key])?;
+                out.findings = out.findings.saturating_sub(gone as u64);
             }
         }
-        // Art. B4(5) 不按时报送: the first version showing the acceptance was reported late.
-        let first_with_acceptance = match other {
-            None => true,
-            Some((o, _)) => o.accepted_at.is_none() || o.seq > new.seq,
+        if let Some(p) = prev {
+            self.compare_pair(tx, c, p, new, out)?;
+        }
+        if let Some(n) = next {
+            self.compare_pair(tx, c, new, n, out)?;
+        }
+        // Art. B4(5) 不按时报送: the earliest version showing the acceptance was reported late.
+        let Some(acc) = new.accepted_at else {
+            return Ok(());
         };
-        if let (true, Some(acc)) = (first_with_acceptance, new.accepted_at) {
-            let limit = self.findings.late_report_working_hours;
-            let delay = new.reported_at - acc;
-            if delay > (limit * 3600.0) as i64 {
-                let hours = working_hours_between(self.calendar, self.findings, acc, new.reported_at);
-                if hours > limit {
-                    let key = format!("late_report:{}", c.id);
-                    let evidence = serde_json::json!({
-                        "version": { "seq": new.seq, "reported_at": ts(new.reported_at) },
-                        "accepted_at": ts(acc),
-                        "working_hours_late": (hours * 10.0).round() / 10.0,
-                        "threshold_working_hours": limit,
-                    });
-                    out.findings += self.finding(
-                        tx,
-                        &key,
-                        "late_report",
-                        dept,
-                        Some(&c.id),
-                        new.reported_at,
-                        &format!(
-                            "办件 {} 受理于 {}，{} 才上报（迟报 {:.1} 个工作小时）",
-                            c.id,
-                            ts(acc),
-                            ts(new.reported_at),
-                            hours
-                        ),
-                        &evidence,
-                    )?;
-                }
+        let earliest = match (prev, next) {
+            // In order: earliest unless the version before it already showed the acceptance.
+            (p, None) => p.is_none_or(|p| p.accepted_at.is_none()),
+            // Out of order: check every stored version below it.
+            (_, Some(_)) => tx
+                .prepare_cached(
+                    "SELECT 1 FROM case_versions WHERE case_id = ?1 AND seq < ?2 \
+                     AND accepted_at IS NOT NULL LIMIT 1",
+                )?
+                .query_row(params![c.id, new.seq], |_| Ok(()))
+                .optional()?
+                .is_none(),
+        };
+        if !earliest {
+            return Ok(());
+        }
+        let key = format!("late_report:{}", c.id);
+        if next.is_some() {
+            // A later version may have been judged first; this earlier one decides now.
+            let gone = tx.execute("DELETE FROM integrity_findings WHERE key = ?1", [&key])?;
+            out.findings = out.findings.saturating_sub(gone as u64);
+        }
+        let limit = self.findings.late_report_working_hours;
+        if new.reported_at - acc <= (limit * 3600.0) as i64 {
+            return Ok(()); // wall-clock hours bound working hours: cannot be late
+        }
+        let hours = working_hours_between(self.calendar, self.findings, acc, new.reported_at);
+        if hours > limit {
+            let evidence = serde_json::json!({
+                "version": { "seq": new.seq, "reported_at": ts(new.reported_at) },
+                "accepted_at": ts(acc),
+                "working_hours_late": (hours * 10.0).round() / 10.0,
+                "threshold_working_hours": limit,
+            });
+            out.findings += self.finding(
+                tx,
+                &key,
+                "late_report",
+                dept,
+                Some(&c.id),
+                new.reported_at,
+                &format!(
+                    "办件 {} 受理于 {}，{} 才上报（迟报 {:.1} 个工作小时）",
+                    c.id,
+                    ts(acc),
+                    ts(new.reported_at),
+                    hours
+                ),
+                &evidence,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Two versions adjacent in seq order: a changed acceptance or completion time is a finding
+    /// with both versions as evidence (both stay in `case_history`).
+    fn compare_pair(
+        &self,
+        tx: &Transaction<'_>,
+        c: &jiancha_protocol::Case,
+        earlier: &Version,
+        later: &Version,
+        out: &mut Applied,
+    ) -> rusqlite::Result<()> {
+        for (field, name, a, b) in [
+            (
+                "accepted_at",
+                "受理时间",
+                earlier.accepted_at,
+                later.accepted_at,
+            ),
+            (
+                "completed_at",
+                "办结时间",
+                earlier.completed_at,
+                later.completed_at,
+            ),
+        ] {
+            let (Some(a), Some(b)) = (a, b) else { continue };
+            if a == b {
+                continue;
             }
+            let key = format!("backdated:{}:{field}:{}:{}", c.id, earlier.seq, later.seq);
+            let evidence = serde_json::json!({
+                "field": field,
+                "earlier": { "seq": earlier.seq, "reported_at": ts(earlier.reported_at), field: ts(a) },
+                "later": { "seq": later.seq, "reported_at": ts(later.reported_at), field: ts(b) },
+                "shift_seconds": b - a,
+            });
+            let dir = if b < a {
+                "提前（倒签）"
+            } else {
+                "推后"
+            };
+            out.findings += self.finding(
+                tx,
+                &key,
+                "backdated",
+                &c.department_id,
+                Some(&c.id),
+                later.reported_at,
+                &format!(
+                    "办件 {} 的{name}在上报后被改写：{} → {}，{dir}",
+                    c.id,
+                    ts(a),
+                    ts(b)
+                ),
+                &evidence,
+            )?;
         }
         Ok(())
     }

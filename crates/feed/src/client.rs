@@ -35,7 +35,9 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     fn delay(&self, attempt: u32, retry_after: Option<Duration>, jitter: &mut u64) -> Duration {
         if let Some(d) = retry_after {
-            return d.min(self.cap.max(Duration::from_secs(1)) * 20).min(Duration::from_secs(600));
+            return d
+                .min(self.cap.max(Duration::from_secs(1)) * 20)
+                .min(Duration::from_secs(600));
         }
         // Same doubling as the protocol's `backoff`, scaled to `base`.
         let scale = backoff(attempt).as_secs_f64() / backoff(0).as_secs_f64();

@@ -50,13 +50,20 @@ impl Default for FindingConfig {
 }
 
 /// Working hours between two instants (Unix seconds), 0 when `to <= from`.
-pub fn working_hours_between(cal: &dyn WorkCalendar, cfg: &FindingConfig, from: i64, to: i64) -> f64 {
+pub fn working_hours_between(
+    cal: &dyn WorkCalendar,
+    cfg: &FindingConfig,
+    from: i64,
+    to: i64,
+) -> f64 {
     if to <= from {
         return 0.0;
     }
     let cst = jiancha_protocol::cst();
-    let (Some(a), Some(b)) = (DateTime::from_timestamp(from, 0), DateTime::from_timestamp(to, 0))
-    else {
+    let (Some(a), Some(b)) = (
+        DateTime::from_timestamp(from, 0),
+        DateTime::from_timestamp(to, 0),
+    ) else {
         return 0.0;
     };
     let (a, b) = (a.with_timezone(&cst), b.with_timezone(&cst));
@@ -67,8 +74,14 @@ pub fn working_hours_between(cal: &dyn WorkCalendar, cfg: &FindingConfig, from: 
     let mut guard = 0;
     while day <= last && guard < 3700 {
         if cal.is_workday(day) {
-            let open = day.and_time(cfg.office_start).and_local_timezone(cst).single();
-            let close = day.and_time(cfg.office_end).and_local_timezone(cst).single();
+            let open = day
+                .and_time(cfg.office_start)
+                .and_local_timezone(cst)
+                .single();
+            let close = day
+                .and_time(cfg.office_end)
+                .and_local_timezone(cst)
+                .single();
             if let (Some(open), Some(close)) = (open, close) {
                 let s = open.max(a);
                 let e = close.min(b);

@@ -11,19 +11,20 @@
 
 mod apply;
 mod client;
+pub mod evaluate;
 pub mod findings;
 mod prepare;
 mod sync;
 
 pub use apply::Applied;
 pub use client::{RetryNotice, RetryPolicy};
+pub use evaluate::{case_clock, evaluate, next_change, EvalSummary};
 pub use findings::{
     list_findings, scan_silent_departments, working_hours_between, Finding, FindingConfig,
     WorkCalendar,
 };
 pub use sync::{
-    defer_indexes, rebuild_indexes, sync, Phase, ProgressFn, SyncOptions, SyncProgress,
-    SyncReport,
+    defer_indexes, rebuild_indexes, sync, Phase, ProgressFn, SyncOptions, SyncProgress, SyncReport,
 };
 
 use jiancha_protocol::{Case, CaseDigest, DigestResult};

@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 
 /// One record of a page, prepared for the writer.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // malformed records are rare
 pub(crate) enum Prepared {
     /// A valid record: the entity and its canonical JSON (the `data` object).
     Valid {
@@ -199,7 +200,10 @@ pub(crate) fn impossible_sequences(c: &Case) -> Vec<(&'static str, String)> {
             if done.completed_at < a.accepted_at {
                 out.push((
                     "completed_before_accepted",
-                    format!("办结时间 {} 早于受理时间 {}", done.completed_at, a.accepted_at),
+                    format!(
+                        "办结时间 {} 早于受理时间 {}",
+                        done.completed_at, a.accepted_at
+                    ),
                 ));
             }
         }
@@ -219,7 +223,12 @@ pub(crate) fn impossible_sequences(c: &Case) -> Vec<(&'static str, String)> {
             if end < p.started_at {
                 out.push((
                     "special_ends_before_start",
-                    format!("第{}个特别程序结束 {} 早于开始 {}", n + 1, end, p.started_at),
+                    format!(
+                        "第{}个特别程序结束 {} 早于开始 {}",
+                        n + 1,
+                        end,
+                        p.started_at
+                    ),
                 ));
             }
         }

@@ -203,7 +203,12 @@ pub async fn sync(
         let deferred: i64 =
             db.conn()
                 .query_row("SELECT count(*) FROM deferred_indexes", [], |r| r.get(0))?;
-        Ok::<_, SyncError>((db, cursor.unwrap_or_else(|| "0".into()), empty, deferred > 0))
+        Ok::<_, SyncError>((
+            db,
+            cursor.unwrap_or_else(|| "0".into()),
+            empty,
+            deferred > 0,
+        ))
     })
     .await
     .map_err(join_err)??;
@@ -278,9 +283,7 @@ pub async fn sync(
     let fetch = async {
         let mut cursor = cursor.clone();
         loop {
-            let (page, has_more) = client
-                .changes(&cursor, opts.page_size, &on_retry)
-                .await?;
+            let (page, has_more) = client.changes(&cursor, opts.page_size, &on_retry).await?;
             let bytes = page.bytes;
             report(&|s| {
                 s.bytes += bytes;
@@ -292,11 +295,9 @@ pub async fn sync(
                 _ => next != cursor,
             };
             let empty = page.records.is_empty();
-            if !empty || moved {
-                if tx.send(page).await.is_err() {
-                    // The writer stopped; its error is reported below.
-                    break;
-                }
+            // The writer stopped if the send fails; its error is reported below.
+            if (!empty || moved) && tx.send(page).await.is_err() {
+                break;
             }
             if moved {
                 cursor = next;

@@ -27,6 +27,7 @@ macro_rules! migration {
 pub static MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_meta"),
     migration!(2, "0002_feed_cache"),
+    migration!(3, "0003_case_signals"),
     migration!(20, "0020_workflow"),
     migration!(40, "0040_sms"),
 ];

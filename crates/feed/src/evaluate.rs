@@ -1,0 +1,366 @@
+//! Evaluation: classify cases with the clock (`jiancha_calendar::evaluate`) and store the
+//! result in `case_signals` / `signals`, so the queues are a query (issue 4 item 6; Art. B5).
+//!
+//! Incremental: a run classifies (a) every case whose latest version is newer than the last
+//! run (`cases.seq > evaluation_state.evaluated_seq`) and (b) every case whose stored
+//! `next_change_at` has been reached. `full = true` (calendar or clock settings changed, or an
+//! instant earlier than the last run) reclassifies every accepted case.
+
+use chrono::{DateTime, FixedOffset};
+use jiancha_calendar::{
+    evaluate as clock_evaluate, Calendar, CaseClock, CaseEvent, ClockConfig, ClockState, EventKind,
+    Level, Limit, Signal, Unit,
+};
+use jiancha_protocol::{Case, LimitUnit, SpecialKind};
+use jiancha_store::rusqlite::{params, OptionalExtension, Transaction};
+use jiancha_store::Db;
+
+use crate::SyncError;
+
+/// Counts after an evaluation run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvalSummary {
+    /// Cases classified by this run.
+    pub evaluated: u64,
+    /// Cases the clock could not read (events it rejects); left unclassified.
+    pub clock_errors: u64,
+    /// Accepted, open cases by current level.
+    pub normal: u64,
+    /// 预警提示.
+    pub warning: u64,
+    /// 黄牌.
+    pub yellow: u64,
+    /// 红牌.
+    pub red: u64,
+    /// Completed or withdrawn (classified cases).
+    pub done: u64,
+    /// The next instant a signal changes without new data (Unix seconds).
+    pub next_change: Option<i64>,
+}
+
+const CHUNK: usize = 5_000;
+
+fn dt(unix: i64) -> DateTime<FixedOffset> {
+    DateTime::from_timestamp(unix, 0)
+        .unwrap_or_default()
+        .with_timezone(&jiancha_protocol::cst())
+}
+
+fn limit(l: jiancha_protocol::Limit) -> Limit {
+    Limit {
+        days: l.value,
+        unit: match l.unit {
+            LimitUnit::G => Unit::G,
+            LimitUnit::Z => Unit::Z,
+        },
+    }
+}
+
+/// The clock's input for a case version; `None` before acceptance (no clock runs).
+/// `closed_at` is the stored closure instant (it covers final states without a timestamp).
+pub fn case_clock(c: &Case, closed_at: Option<i64>) -> Option<CaseClock> {
+    let acc = c.acceptance.as_ref()?;
+    let mut events = Vec::new();
+    for p in &c.corrections {
+        events.push(CaseEvent {
+            at: p.started_at.0,
+            kind: EventKind::CorrectionStart,
+        });
+        if let Some(e) = p.ended_at {
+            events.push(CaseEvent {
+                at: e.0,
+                kind: EventKind::CorrectionEnd,
+            });
+        }
+    }
+    for p in &c.special_procedures {
+        match (p.kind, p.limit) {
+            // Kind A with a limit: an approved extension adds its days (feed-facts).
+            (SpecialKind::Extension, Some(l)) => events.push(CaseEvent {
+                at: p.started_at.0,
+                kind: EventKind::Extension(limit(l)),
+            }),
+            // Kind B (capped or not), and kind A without a limit: a pause.
+            (_, cap) => {
+                events.push(CaseEvent {
+                    at: p.started_at.0,
+                    kind: EventKind::SpecialStart {
+                        cap: cap.map(limit),
+                    },
+                });
+                if let Some(e) = p.ended_at {
+                    events.push(CaseEvent {
+                        at: e.0,
+                        kind: EventKind::SpecialEnd,
+                    });
+                }
+            }
+        }
+    }
+    if let Some(done) = &c.completion {
+        events.push(CaseEvent {
+            at: done.completed_at.0,
+            kind: EventKind::Completed,
+        });
+    } else if let Some(w) = &c.withdrawal {
+        events.push(CaseEvent {
+            at: w.withdrawn_at.0,
+            kind: EventKind::Withdrawn,
+        });
+    } else if let Some(at) = closed_at {
+        // Refused after acceptance, cancelled or revoked: the clock stops there.
+        events.push(CaseEvent {
+            at: dt(at),
+            kind: EventKind::Withdrawn,
+        });
+    }
+    Some(CaseClock {
+        accepted_at: acc.accepted_at.0,
+        limit: limit(c.promised_limit),
+        events,
+    })
+}
+
+fn level_num(l: Level) -> i64 {
+    match l {
+        Level::Normal => 0,
+        Level::Warning => 1,
+        Level::Yellow => 2,
+        Level::Red => 3,
+    }
+}
+
+fn level_began(st: &ClockState, l: Level) -> Option<i64> {
+    match l {
+        Level::Normal => None,
+        Level::Warning => Some(st.warning_at.timestamp()),
+        Level::Yellow => Some(st.yellow_at.timestamp()),
+        Level::Red => Some(st.red_at.timestamp()),
+    }
+}
+
+struct Row {
+    case_id: String,
+    seq: i64,
+    dept_id: String,
+    item_code: String,
+    classified: bool,
+    closed_at: Option<i64>,
+    payload: String,
+}
+
+/// Classifies the cases that need it at instant `at` (Unix seconds) and stores the signals.
+pub fn evaluate(
+    db: &mut Db,
+    calendar: &Calendar,
+    cfg: &ClockConfig,
+    at: i64,
+    full: bool,
+) -> Result<EvalSummary, SyncError> {
+    let (evaluated_seq, last_at): (i64, i64) = db
+        .conn()
+        .query_row(
+            "SELECT evaluated_seq, evaluated_at FROM evaluation_state WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((0, i64::MIN));
+    // An earlier instant than last time: the stored signals are from the future; redo all.
+    let full = full || at < last_at;
+    let max_seq: i64 = db
+        .conn()
+        .query_row("SELECT coalesce(max(seq), 0) FROM cases", [], |r| r.get(0))?;
+    let mut summary = EvalSummary::default();
+    let at_dt = dt(at);
+
+    // (a) Changed (or all) cases, in seq order, chunk by chunk.
+    let mut from = if full { 0 } else { evaluated_seq };
+    loop {
+        let rows = load_rows(
+            db,
+            "SELECT case_id, seq, dept_id, item_code, classified, closed_at, payload \
+             FROM cases WHERE seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3",
+            params![from, max_seq, CHUNK as i64],
+        )?;
+        let Some(last) = rows.last() else { break };
+        from = last.seq;
+        db.write(|tx| classify_rows(tx, calendar, cfg, at, at_dt, &rows, &mut summary))?;
+    }
+    // (b) Cases whose signal changes by `at` without new data.
+    let mut guard = 0;
+    loop {
+        let rows = load_rows(
+            db,
+            "SELECT c.case_id, c.seq, c.dept_id, c.item_code, c.classified, c.closed_at, \
+             c.payload FROM case_signals s JOIN cases c USING (case_id) \
+             WHERE s.next_change_at IS NOT NULL AND s.next_change_at <= ?1 \
+             ORDER BY s.next_change_at LIMIT ?2",
+            params![at, CHUNK as i64],
+        )?;
+        if rows.is_empty() || guard > 10_000 {
+            break;
+        }
+        guard += 1;
+        db.write(|tx| classify_rows(tx, calendar, cfg, at, at_dt, &rows, &mut summary))?;
+    }
+    db.write(|tx| {
+        tx.execute(
+            "INSERT INTO evaluation_state (id, evaluated_seq, evaluated_at) VALUES (1, ?1, ?2) \
+             ON CONFLICT (id) DO UPDATE SET evaluated_seq = max(evaluated_seq, excluded.evaluated_seq), \
+             evaluated_at = excluded.evaluated_at",
+            params![max_seq, at],
+        )
+    })?;
+    {
+        let mut st = db
+            .conn()
+            .prepare("SELECT level, count(*) FROM case_signals WHERE open = 1 GROUP BY level")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let n: i64 = r.get(1)?;
+            match r.get::<_, i64>(0)? {
+                0 => summary.normal = n as u64,
+                1 => summary.warning = n as u64,
+                2 => summary.yellow = n as u64,
+                _ => summary.red = n as u64,
+            }
+        }
+        summary.done = db.conn().query_row(
+            "SELECT count(*) FROM case_signals WHERE open = 0",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as u64;
+    }
+    summary.next_change = next_change(db)?;
+    Ok(summary)
+}
+
+/// The next instant (Unix seconds) at which some case's signal changes without new data: the
+/// app shell schedules the next evaluation for it.
+pub fn next_change(db: &Db) -> Result<Option<i64>, SyncError> {
+    Ok(db.conn().query_row(
+        "SELECT min(next_change_at) FROM case_signals WHERE next_change_at IS NOT NULL",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+fn load_rows(
+    db: &Db,
+    sql: &str,
+    p: impl jiancha_store::rusqlite::Params,
+) -> Result<Vec<Row>, SyncError> {
+    let mut st = db.conn().prepare_cached(sql)?;
+    let rows = st.query_map(p, |r| {
+        Ok(Row {
+            case_id: r.get(0)?,
+            seq: r.get(1)?,
+            dept_id: r.get(2)?,
+            item_code: r.get(3)?,
+            classified: r.get(4)?,
+            closed_at: r.get(5)?,
+            payload: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn classify_rows(
+    tx: &Transaction<'_>,
+    calendar: &Calendar,
+    cfg: &ClockConfig,
+    at: i64,
+    at_dt: DateTime<FixedOffset>,
+    rows: &[Row],
+    summary: &mut EvalSummary,
+) -> Result<(), SyncError> {
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO case_signals (case_id, dept_id, item_code, signal, level, began_at, open, \
+         on_time, closed_at, paused, deadline, remaining_workdays, warning_at, yellow_at, red_at, \
+         next_change_at, classified, known, case_seq, evaluated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+         ?18, ?19, ?20) \
+         ON CONFLICT (case_id) DO UPDATE SET dept_id = excluded.dept_id, \
+         item_code = excluded.item_code, signal = excluded.signal, level = excluded.level, \
+         began_at = excluded.began_at, open = excluded.open, on_time = excluded.on_time, \
+         closed_at = excluded.closed_at, paused = excluded.paused, deadline = excluded.deadline, \
+         remaining_workdays = excluded.remaining_workdays, warning_at = excluded.warning_at, \
+         yellow_at = excluded.yellow_at, red_at = excluded.red_at, \
+         next_change_at = excluded.next_change_at, classified = excluded.classified, \
+         known = excluded.known, case_seq = excluded.case_seq, \
+         evaluated_at = excluded.evaluated_at",
+    )?;
+    let mut history = tx.prepare_cached(
+        "INSERT OR IGNORE INTO signals (case_id, level, began_at) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut delete = tx.prepare_cached("DELETE FROM case_signals WHERE case_id = ?1")?;
+    for row in rows {
+        let case: Case = serde_json::from_str(&row.payload).map_err(|e| SyncError::BadPayload {
+            case_id: row.case_id.clone(),
+            reason: e.to_string(),
+        })?;
+        let Some(clock) = case_clock(&case, row.closed_at) else {
+            // Not accepted (yet, or refused): no clock runs.
+            delete.execute([&row.case_id])?;
+            continue;
+        };
+        let st = match clock_evaluate(calendar, &clock, at_dt, cfg) {
+            Ok(st) => st,
+            Err(e) => {
+                tracing::debug!(case = %row.case_id, error = %e, "clock cannot read the case");
+                summary.clock_errors += 1;
+                delete.execute([&row.case_id])?;
+                continue;
+            }
+        };
+        summary.evaluated += 1;
+        let (open, level, on_time) = match st.signal {
+            Signal::Done { on_time, highest } => (false, highest, Some(on_time)),
+            Signal::Normal => (true, Level::Normal, None),
+            Signal::Warning => (true, Level::Warning, None),
+            Signal::Yellow => (true, Level::Yellow, None),
+            Signal::Red => (true, Level::Red, None),
+        };
+        // Art. B5: every level reached keeps the instant it began.
+        for l in [Level::Warning, Level::Yellow, Level::Red] {
+            if st.highest >= l {
+                if let Some(b) = level_began(&st, l) {
+                    history.execute(params![row.case_id, level_num(l), b])?;
+                }
+            }
+        }
+        let began_at: Option<i64> = if level == Level::Normal {
+            None
+        } else {
+            tx.prepare_cached("SELECT began_at FROM signals WHERE case_id = ?1 AND level = ?2")?
+                .query_row(params![row.case_id, level_num(level)], |r| r.get(0))
+                .optional()?
+                .or_else(|| level_began(&st, level))
+        };
+        let paused = st.pause.map(|p| p.freezing).unwrap_or(false);
+        upsert.execute(params![
+            row.case_id,
+            row.dept_id,
+            row.item_code,
+            st.signal.as_str(),
+            level_num(level),
+            began_at,
+            open,
+            on_time,
+            st.closed.map(|c| c.at.timestamp()),
+            paused,
+            st.deadline.format("%Y-%m-%d").to_string(),
+            st.remaining_workdays,
+            st.warning_at.timestamp(),
+            st.yellow_at.timestamp(),
+            st.red_at.timestamp(),
+            st.next_change.map(|d| d.timestamp()).filter(|&n| n > at),
+            row.classified,
+            st.known,
+            row.seq,
+            at
+        ])?;
+    }
+    Ok(())
+}
