@@ -59,7 +59,7 @@ pub(crate) fn finish(svg: String, opts: &ChartOptions) -> Result<String, ChartEr
         Err(e) => return Err(e.into()),
     };
     let style = format!(
-        "<defs><style>@font-face{{font-family:{EMBEDDED_FAMILY};src:url(data:font/ttf;base64,{})format('truetype');}}</style></defs>\n",
+        "<defs><style>@font-face{{font-family:{EMBEDDED_FAMILY};src:url(data:font/ttf;base64,{}) format('truetype');}}</style></defs>\n",
         base64::engine::general_purpose::STANDARD.encode(&subset)
     );
     let Some(open_end) = svg

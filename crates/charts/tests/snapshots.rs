@@ -3,7 +3,7 @@
 //! The expected files live in `tests/snapshots/`; a drift fails the test and writes the
 //! new output beside it as `NAME.actual.svg`. `UPDATE_SNAPSHOTS=1 cargo test -p
 //! jiancha-charts` rewrites them (and regenerates the font fixture from the system's
-//! WenQuanYi Micro Hei). Look at the charts with `scripts`-free one-liners in docs/charts.md.
+//! WenQuanYi Micro Hei). How to look at them: docs/charts.md.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -110,8 +110,10 @@ fn font() -> CjkFont {
 
 fn check_snapshot(name: &str, actual: &str) {
     let path = dir("snapshots").join(format!("{name}.svg"));
+    let stale = dir("snapshots").join(format!("{name}.actual.svg"));
     if updating() {
         std::fs::write(&path, actual).unwrap();
+        let _ = std::fs::remove_file(&stale);
         return;
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
@@ -121,12 +123,11 @@ fn check_snapshot(name: &str, actual: &str) {
         )
     });
     if expected != actual {
-        let out = dir("snapshots").join(format!("{name}.actual.svg"));
-        std::fs::write(&out, actual).unwrap();
+        std::fs::write(&stale, actual).unwrap();
         panic!(
             "chart {name} drifted from {}; new output in {} (UPDATE_SNAPSHOTS=1 to accept)",
             path.display(),
-            out.display()
+            stale.display()
         );
     }
 }

@@ -42,6 +42,8 @@ pub enum FailMode {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LoggedRequest {
     pub seq: u64,
+    /// When the gateway received it (its wall clock, RFC 3339 UTC).
+    pub at: String,
     pub path: String,
     /// Whether the credentials checked out (never the credentials themselves).
     pub auth_ok: bool,
@@ -195,6 +197,7 @@ fn record(
     let mut log = lock(&inner.log);
     let entry = LoggedRequest {
         seq: log.len() as u64 + 1,
+        at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         path: path.to_string(),
         auth_ok,
         body: body.to_string(),
