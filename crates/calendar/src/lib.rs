@@ -6,6 +6,9 @@ mod calendar;
 mod clock;
 pub mod import;
 
+/// Re-exported so users of the API (the CLI, the service) name the same chrono types.
+pub use chrono;
+
 pub use calendar::{AssetError, Calendar, DayOverride, Known, NaiveCalendar};
 pub use clock::{
     evaluate, CapOverrun, CaseClock, CaseEvent, ClockConfig, ClockError, ClockState, Closure,

@@ -10,8 +10,13 @@ pub struct Args {
 }
 
 #[derive(clap::Subcommand)]
-enum Which {}
+enum Which {
+    /// The case clock: classify synthetic open cases at one instant (issue 3).
+    Clock(crate::bench_clock::Args),
+}
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    match args.which {}
+    match args.which {
+        Which::Clock(a) => crate::bench_clock::run(a),
+    }
 }

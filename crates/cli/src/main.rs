@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod audit;
 mod bench;
+mod bench_clock;
 mod calendar;
 mod clock;
 mod db;

@@ -30,6 +30,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_case_signals"),
     migration!(20, "0020_workflow"),
     migration!(40, "0040_sms"),
+    migration!(50, "0050_calendar_edits"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
