@@ -6,7 +6,8 @@ use base64::Engine as _;
 
 use crate::{ChartError, ChartOptions, FontError};
 
-/// The family name the embedded subset is declared under (first in [`FONT_STACK`]).
+/// The family name the embedded subset is declared under (first in [`FONT_STACK`]); each
+/// SVG declares `JianchaChartCJK-<hash of its subset>` so inlined charts never clash.
 pub const EMBEDDED_FAMILY: &str = "JianchaChartCJK";
 
 /// The font-family of every text element: the embedded subset first, then the CJK fonts
@@ -46,6 +47,12 @@ pub fn text_chars(svg: &str) -> BTreeSet<char> {
     out
 }
 
+fn fnv1a(data: &[u8]) -> u64 {
+    data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// Adds the `@font-face` with the subset (when a font is given and covers the text).
 pub(crate) fn finish(svg: String, opts: &ChartOptions) -> Result<String, ChartError> {
     let Some(font) = &opts.font else {
@@ -58,8 +65,15 @@ pub(crate) fn finish(svg: String, opts: &ChartOptions) -> Result<String, ChartEr
         Err(FontError::NoCoverage) => return Ok(svg),
         Err(e) => return Err(e.into()),
     };
+    // A family name unique to this subset: two charts inlined in one page must not
+    // replace each other's @font-face (each subset covers only its own characters).
+    let family = format!("{EMBEDDED_FAMILY}-{:016x}", fnv1a(&subset));
+    let svg = svg.replace(
+        &format!("font-family=\"{EMBEDDED_FAMILY},"),
+        &format!("font-family=\"{family},"),
+    );
     let style = format!(
-        "<defs><style>@font-face{{font-family:{EMBEDDED_FAMILY};src:url(data:font/ttf;base64,{}) format('truetype');}}</style></defs>\n",
+        "<defs><style>@font-face{{font-family:{family};src:url(data:font/ttf;base64,{}) format('truetype');}}</style></defs>\n",
         base64::engine::general_purpose::STANDARD.encode(&subset)
     );
     let Some(open_end) = svg

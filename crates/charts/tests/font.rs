@@ -34,6 +34,19 @@ fn embedded_subset_covers_every_character_of_the_chart_with_real_outlines() {
     };
     let svg = open_cards_by_department_svg(&rows, &opts).unwrap();
     let bytes = embedded_font(&svg);
+    // Every text element asks for the family declared by this SVG's @font-face first.
+    let fam = svg
+        .split("font-family:")
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap();
+    assert!(fam.starts_with("JianchaChartCJK-"), "{fam}");
+    assert_eq!(
+        svg.matches("<text").count(),
+        svg.matches(&format!("font-family=\"{fam},")).count()
+    );
     let face = ttf_parser::Face::parse(&bytes, 0).expect("subset parses");
     let chars = text_chars(&svg);
     assert!(chars.contains(&'督') && chars.contains(&'6'));
