@@ -93,15 +93,16 @@ const FALLBACK: &[(&str, &str)] = &[
     ("wqy-microhei.ttc", ""),
 ];
 
-/// One face of a font file, loaded.
+/// One face of a font file (its bytes are read when a letter needs it).
 pub(crate) struct Face {
     pub path: PathBuf,
     pub index: u32,
     pub family: String,
-    pub data: Vec<u8>,
 }
 
-/// The faces found for every role, loaded once and reused for every letter.
+/// The faces found for every role. Discovery reads each candidate file once to pick the face;
+/// the font files (20–27 MB each) are not kept in memory: each render reads the faces it uses,
+/// fallback faces only when a character needs them.
 pub struct FontSet {
     pub(crate) faces: Vec<Face>,
     /// Per role: indices into `faces`, the role's face first, then the fallbacks.
@@ -164,7 +165,7 @@ impl FontSet {
         Ok(set)
     }
 
-    /// Loads (once) the face of `path` whose family is `family` ("" = the first face).
+    /// Finds (once) the face of `path` whose family is `family` ("" = the first face).
     fn face(&mut self, path: &Path, family: &str) -> Result<Option<usize>, LetterError> {
         if let Some(i) = self
             .faces
@@ -173,8 +174,7 @@ impl FontSet {
         {
             return Ok(Some(i));
         }
-        let data = std::fs::read(path)
-            .map_err(|e| LetterError::Font(format!("cannot read {}: {e}", path.display())))?;
+        let data = read(path)?;
         let count = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
         for index in 0..count {
             let Ok(face) = ttf_parser::Face::parse(&data, index) else {
@@ -186,7 +186,6 @@ impl FontSet {
                     path: path.to_path_buf(),
                     index,
                     family: fam,
-                    data,
                 });
                 return Ok(Some(self.faces.len() - 1));
             }
@@ -214,6 +213,12 @@ impl FontSet {
             })
             .collect()
     }
+}
+
+/// Reads a font file (for discovery and for each render).
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, LetterError> {
+    std::fs::read(path)
+        .map_err(|e| LetterError::Font(format!("cannot read {}: {e}", path.display())))
 }
 
 fn walk(dir: &Path, depth: u32, out: &mut BTreeMap<String, PathBuf>) {

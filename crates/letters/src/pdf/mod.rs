@@ -4,6 +4,7 @@
 
 pub mod fonts;
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -23,21 +24,17 @@ const BLACK: [f32; 3] = [0.0, 0.0, 0.0];
 /// Renders the letter as PDF bytes with fonts from `fonts`.
 pub fn render_pdf(letter: &LetterData, fonts: &FontSet) -> Result<Vec<u8>, LetterError> {
     letter.validate()?;
-    let faces: Vec<ttf_parser::Face> = fonts
-        .faces
-        .iter()
-        .map(|f| {
-            ttf_parser::Face::parse(&f.data, f.index)
-                .map_err(|e| LetterError::Font(format!("{}: {e}", f.path.display())))
-        })
-        .collect::<Result<_, _>>()?;
+    let n = fonts.faces.len();
+    let data: Vec<OnceCell<Vec<u8>>> = (0..n).map(|_| OnceCell::new()).collect();
+    let faces: Vec<OnceCell<ttf_parser::Face>> = (0..n).map(|_| OnceCell::new()).collect();
     let mut lay = Layout {
         fonts,
+        data: &data,
         faces: &faces,
-        used: vec![BTreeMap::new(); faces.len()],
+        used: vec![BTreeMap::new(); n],
     };
     let pages = lay.letter(letter)?;
-    write_pdf(letter, fonts, &faces, &lay.used, &pages)
+    write_pdf(letter, &lay, &pages)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -134,12 +131,30 @@ type Page = Vec<(f32, Item)>;
 
 struct Layout<'f> {
     fonts: &'f FontSet,
-    faces: &'f [ttf_parser::Face<'f>],
+    /// Font bytes and parsed faces, loaded on first use.
+    data: &'f [OnceCell<Vec<u8>>],
+    faces: &'f [OnceCell<ttf_parser::Face<'f>>],
     /// Per face: the glyphs used and the character each one stands for (ToUnicode).
     used: Vec<BTreeMap<u16, char>>,
 }
 
-impl Layout<'_> {
+impl<'f> Layout<'f> {
+    fn face(&self, i: usize) -> Result<&'f ttf_parser::Face<'f>, LetterError> {
+        let (faces, data) = (self.faces, self.data);
+        if let Some(f) = faces[i].get() {
+            return Ok(f);
+        }
+        let info = &self.fonts.faces[i];
+        if data[i].get().is_none() {
+            let _ = data[i].set(fonts::read(&info.path)?);
+        }
+        let bytes = data[i].get().expect("just set");
+        let face = ttf_parser::Face::parse(bytes, info.index)
+            .map_err(|e| LetterError::Font(format!("{}: {e}", info.path.display())))?;
+        let _ = faces[i].set(face);
+        Ok(faces[i].get().expect("just set"))
+    }
+
     fn glyphs(
         &mut self,
         role: FontRole,
@@ -149,10 +164,13 @@ impl Layout<'_> {
         let chain = &self.fonts.chains[&role];
         let mut out = Vec::with_capacity(text.len());
         for ch in text.chars() {
-            let found = chain.iter().find_map(|&i| {
-                let f = &self.faces[i];
-                f.glyph_index(ch).filter(|g| g.0 != 0).map(|g| (i, g))
-            });
+            let mut found = None;
+            for &i in chain {
+                if let Some(g) = self.face(i)?.glyph_index(ch).filter(|g| g.0 != 0) {
+                    found = Some((i, g));
+                    break;
+                }
+            }
             let Some((face, gid)) = found else {
                 return Err(LetterError::MissingGlyph {
                     ch,
@@ -160,7 +178,7 @@ impl Layout<'_> {
                     context: context.to_string(),
                 });
             };
-            let f = &self.faces[face];
+            let f = self.face(face)?;
             let adv = f.glyph_hor_advance(gid).unwrap_or(0) as f32 / f.units_per_em() as f32;
             self.used[face].entry(gid.0).or_insert(ch);
             out.push(Glyph {
@@ -679,13 +697,8 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     e.finish().expect("writing to a Vec")
 }
 
-fn write_pdf(
-    l: &LetterData,
-    fonts: &FontSet,
-    faces: &[ttf_parser::Face],
-    used: &[BTreeMap<u16, char>],
-    pages: &[Page],
-) -> Result<Vec<u8>, LetterError> {
+fn write_pdf(l: &LetterData, lay: &Layout, pages: &[Page]) -> Result<Vec<u8>, LetterError> {
+    let (fonts, used) = (lay.fonts, &lay.used);
     let mut pdf = Pdf::new();
     let mut next = 1;
     let mut alloc = || {
@@ -711,14 +724,15 @@ fn write_pdf(
             font_refs.push(None);
             continue;
         }
-        let face = &faces[fi];
+        let face = lay.face(fi)?;
         let src = &fonts.faces[fi];
+        let src_data = lay.data[fi].get().expect("a used face is loaded");
         let gids: Vec<u16> = glyphs.keys().copied().collect();
         let mut remap = subsetter::GlyphRemapper::new();
         for g in &gids {
             remap.remap(*g);
         }
-        let sub = subsetter::subset(&src.data, src.index, &remap)
+        let sub = subsetter::subset(src_data, src.index, &remap)
             .map_err(|e| LetterError::Font(format!("subsetting {}: {e}", src.path.display())))?;
         let raw = ttf_parser::RawFace::parse(&sub, 0)
             .map_err(|e| LetterError::Font(format!("subset of {}: {e}", src.path.display())))?;
