@@ -36,24 +36,50 @@ fn err(e: impl std::fmt::Display) -> ChartError {
     ChartError::Draw(e.to_string())
 }
 
+/// Width of `s` at `size` px: from the font's advances when one is embedded, else an
+/// estimate (CJK one em, Latin and digits about 0.58 em).
+fn text_width(font: Option<&CjkFont>, s: &str, size: f64) -> f64 {
+    match font {
+        Some(f) => f.text_width(s, size),
+        None => {
+            s.chars()
+                .map(|c| if c.is_ascii() { 0.58 } else { 1.0 })
+                .sum::<f64>()
+                * size
+        }
+    }
+}
+
+const SWATCH: i32 = 20;
+const LEGEND_GAP: f64 = 28.0;
+
+fn legend_width(font: Option<&CjkFont>) -> f64 {
+    LEVELS
+        .iter()
+        .map(|(l, _)| f64::from(SWATCH) + 8.0 + text_width(font, l, LEGEND_SIZE))
+        .sum::<f64>()
+        + LEGEND_GAP * (LEVELS.len() - 1) as f64
+}
+
+/// Extra header height when the legend does not fit beside the title and goes on its
+/// own row under the subtitle (narrow charts).
+fn header_extra(font: Option<&CjkFont>, width: i32, title: &str) -> i32 {
+    let need = 32.0 + text_width(font, title, TITLE_SIZE) + 40.0 + legend_width(font) + 32.0;
+    if need > f64::from(width) {
+        44
+    } else {
+        0
+    }
+}
+
 struct Canvas<'a, 'f> {
     area: Area<'a>,
     font: Option<&'f CjkFont>,
 }
 
 impl Canvas<'_, '_> {
-    /// Width of `s` at `size` px: from the font's advances when one is embedded, else an
-    /// estimate (CJK one em, Latin and digits about 0.58 em).
     fn width(&self, s: &str, size: f64) -> f64 {
-        match self.font {
-            Some(f) => f.text_width(s, size),
-            None => {
-                s.chars()
-                    .map(|c| if c.is_ascii() { 0.58 } else { 1.0 })
-                    .sum::<f64>()
-                    * size
-            }
-        }
+        text_width(self.font, s, size)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -119,28 +145,26 @@ impl Canvas<'_, '_> {
         if let Some(sub) = subtitle {
             self.text(sub, (32, 76), 18.0, MUTED, HPos::Left, VPos::Center, false)?;
         }
-        // Legend, right-aligned: [■ 预警] [■ 黄牌] [■ 红牌]
-        let sw = 20;
-        let gap = 28.0;
-        let total: f64 = LEVELS
-            .iter()
-            .map(|(l, _)| f64::from(sw) + 8.0 + self.width(l, LEGEND_SIZE))
-            .sum::<f64>()
-            + gap * (LEVELS.len() - 1) as f64;
-        let mut x = f64::from(width) - 32.0 - total;
+        // Legend [■ 预警] [■ 黄牌] [■ 红牌]: right-aligned beside the title, or on its own
+        // row under the subtitle when the chart is too narrow for both.
+        let (mut x, y) = if header_extra(self.font, width, title) > 0 {
+            (32.0, HEADER_H + 12)
+        } else {
+            (f64::from(width) - 32.0 - legend_width(self.font), 38)
+        };
         for (label, color) in LEVELS {
             let xi = x.round() as i32;
-            self.rect((xi, 38 - sw / 2), (xi + sw, 38 + sw / 2), color)?;
+            self.rect((xi, y - SWATCH / 2), (xi + SWATCH, y + SWATCH / 2), color)?;
             self.text(
                 label,
-                (xi + sw + 8, 38),
+                (xi + SWATCH + 8, y),
                 LEGEND_SIZE,
                 INK,
                 HPos::Left,
                 VPos::Center,
                 false,
             )?;
-            x += f64::from(sw) + 8.0 + self.width(label, LEGEND_SIZE) + gap;
+            x += f64::from(SWATCH) + 8.0 + self.width(label, LEGEND_SIZE) + LEGEND_GAP;
         }
         Ok(())
     }
@@ -210,7 +234,8 @@ pub(crate) fn cards_per_day(
             _ => None,
         };
         c.header(width, &title, subtitle.as_deref())?;
-        let (top, bottom) = (HEADER_H + 40, height - 64);
+        let extra = header_extra(c.font, width, &title);
+        let (top, bottom) = (HEADER_H + 40 + extra, height - 64);
         if days.is_empty() {
             return c.no_data(width, top - 20, bottom + 20);
         }
@@ -250,6 +275,11 @@ pub(crate) fn cards_per_day(
         let slot = f64::from(right - left) / n;
         let bar_w = (slot * 0.68).clamp(2.0, 60.0);
         let total_size = if slot >= 30.0 { 16.0 } else { 13.0 };
+        // Totals above the bars only when every one fits with a clear gap; otherwise none
+        // (the grid carries the scale) rather than a crowded row of numbers.
+        let show_totals = totals
+            .iter()
+            .all(|t| c.width(&t.to_string(), total_size) + 8.0 <= slot);
         for (i, (d, total)) in days.iter().zip(&totals).enumerate() {
             let cx = f64::from(left) + slot * (i as f64 + 0.5);
             let (x0, x1) = (
@@ -270,7 +300,7 @@ pub(crate) fn cards_per_day(
                 acc += u64::from(count);
             }
             let label = total.to_string();
-            if *total > 0 && c.width(&label, total_size) <= slot {
+            if *total > 0 && show_totals {
                 c.text(
                     &label,
                     (cx.round() as i32, y_of(*total) - 6),
@@ -283,6 +313,17 @@ pub(crate) fn cards_per_day(
             }
         }
         c.hline(left, right, bottom, AXIS, 2)?;
+        if totals.iter().all(|t| *t == 0) {
+            c.text(
+                "此期间无亮牌",
+                ((left + right) / 2, (top + bottom) / 2),
+                28.0,
+                EMPTY,
+                HPos::Center,
+                VPos::Center,
+                false,
+            )?;
+        }
 
         // Dates under the bars, thinned so they never overlap; the latest day always shown.
         let fmt = |d: &DailyCardCounts| d.date.format("%-m月%-d日").to_string();
@@ -354,18 +395,18 @@ pub(crate) fn open_by_department(
         });
     }
     let row_h = 48;
-    let top = HEADER_H + 24;
+    let width = opts.width as i32;
+    let title = opts
+        .title
+        .clone()
+        .unwrap_or_else(|| "各部门未办结亮牌数".to_string());
+    let top = HEADER_H + 24 + header_extra(opts.font.as_ref(), width, &title);
     let n_rows = sorted.len() + usize::from(rest.is_some());
     let height = if n_rows == 0 {
         top + 4 * row_h + 40
     } else {
         top + n_rows as i32 * row_h + 32
     };
-    let width = opts.width as i32;
-    let title = opts
-        .title
-        .clone()
-        .unwrap_or_else(|| "各部门未办结亮牌数".to_string());
     render(opts.width, height as u32, opts.font.as_ref(), |c| {
         let total_all: u64 = sorted.iter().chain(rest.iter()).map(|r| r.total()).sum();
         let subtitle = (n_rows > 0).then(|| {

@@ -201,3 +201,47 @@ fn empty_inputs_render_no_data() {
         &open_cards_by_department_svg(&[], &opts()).unwrap(),
     );
 }
+
+#[test]
+fn crowded_totals_are_left_out_and_an_all_zero_period_says_so() {
+    let mut big = days();
+    for d in &mut big {
+        d.warning *= 211;
+    }
+    let svg = cards_per_day_svg(&big, &ChartOptions::default()).unwrap();
+    let total = u64::from(big[0].warning) + u64::from(big[0].yellow) + u64::from(big[0].red);
+    assert!(
+        !svg.contains(&format!(">\n{total}\n</text>")),
+        "4-digit totals do not fit 30 bars"
+    );
+    let totals_small = cards_per_day_svg(&days(), &ChartOptions::default()).unwrap();
+    let d0 = days()[0];
+    let t0 = d0.warning + d0.yellow + d0.red;
+    assert!(totals_small.contains(&format!(">\n{t0}\n</text>")));
+
+    let mut zero = days();
+    for d in &mut zero {
+        (d.warning, d.yellow, d.red) = (0, 0, 0);
+    }
+    let svg = cards_per_day_svg(&zero, &ChartOptions::default()).unwrap();
+    assert!(svg.contains("此期间无亮牌"));
+    assert!(!svg.contains("暂无数据"));
+}
+
+#[test]
+fn narrow_chart_moves_the_legend_under_the_title() {
+    let narrow = ChartOptions {
+        width: 600,
+        ..ChartOptions::default()
+    };
+    let svg = open_cards_by_department_svg(&departments(), &narrow).unwrap();
+    let y_of = |label: &str| -> i32 {
+        let i = svg.find(&format!(">\n{label}\n</text>")).unwrap();
+        let tag = &svg[svg[..i].rfind("<text").unwrap()..i];
+        let y = tag.split("y=\"").nth(1).unwrap().split('"').next().unwrap();
+        y.parse().unwrap()
+    };
+    assert!(y_of("预警") > y_of("各部门未办结亮牌数") + 40);
+    let wide = open_cards_by_department_svg(&departments(), &ChartOptions::default()).unwrap();
+    assert!(wide.contains("width=\"1200\""));
+}
