@@ -237,6 +237,45 @@ impl Default for WireFields {
     }
 }
 
+/// How request bodies are encoded. Replies are JSON either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    /// `application/json`: phones as an array (or CSV), `templateParam` as an object.
+    Json,
+    /// `application/x-www-form-urlencoded`: phones comma-separated, `templateParam` as a
+    /// JSON string (the shape of RPC-style cloud SMS APIs).
+    Form,
+}
+
+impl BodyFormat {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            BodyFormat::Json => "application/json; charset=utf-8",
+            BodyFormat::Form => "application/x-www-form-urlencoded; charset=utf-8",
+        }
+    }
+}
+
+/// Percent-encodes for a form body (RFC 3986 unreserved characters kept).
+pub fn form_encode(pairs: &[(&str, &str)]) -> String {
+    let enc = |s: &str| {
+        let mut out = String::new();
+        for b in s.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// Settings of the HTTP adapter.
 #[derive(Debug, Clone)]
 pub struct HttpSmsConfig {
@@ -251,6 +290,8 @@ pub struct HttpSmsConfig {
     pub template_code: Option<String>,
     pub template: MessageTemplate,
     pub fields: WireFields,
+    /// JSON body (default) or `application/x-www-form-urlencoded`.
+    pub body_format: BodyFormat,
     /// The reply `code` meaning success.
     pub success_code: String,
     pub timeout: Duration,
@@ -270,6 +311,7 @@ impl HttpSmsConfig {
             template_code: None,
             template,
             fields: WireFields::default(),
+            body_format: BodyFormat::Json,
             success_code: "OK".to_string(),
             timeout: Duration::from_secs(10),
             max_attempts: 3,
@@ -414,6 +456,24 @@ impl HttpSmsGateway {
         let content = self.cfg.template.render(&req.values)?;
         let params = self.cfg.template.params(&req.values)?;
         let f = &self.cfg.fields;
+        if self.cfg.body_format == BodyFormat::Form {
+            let phones = req.phones.join(",");
+            let params = Value::from(Map::from_iter(
+                params.into_iter().map(|(k, v)| (k, Value::String(v))),
+            ))
+            .to_string();
+            let mut pairs: Vec<(&str, &str)> = vec![
+                (&f.phone_numbers, &phones),
+                (&f.sign_name, &self.cfg.sign_name),
+            ];
+            if let Some(code) = &self.cfg.template_code {
+                pairs.push((&f.template_code, code));
+            }
+            pairs.push((&f.template_param, &params));
+            pairs.push((&f.content, &content));
+            pairs.push((&f.out_id, &req.out_id));
+            return Ok((form_encode(&pairs), content));
+        }
         let mut m = Map::new();
         m.insert(
             f.phone_numbers.clone(),
@@ -467,7 +527,7 @@ impl HttpSmsGateway {
                 .post(url)
                 .header(
                     reqwest::header::CONTENT_TYPE,
-                    "application/json; charset=utf-8",
+                    self.cfg.body_format.content_type(),
                 )
                 .body(body.to_string());
             let res = self.sign(rb, body).send().await;
@@ -576,7 +636,10 @@ impl SmsGateway for HttpSmsGateway {
                 .as_ref()
                 .ok_or(SmsError::NoStatusEndpoint)?;
             let f = &self.cfg.fields;
-            let body = json!({ f.message_id.clone(): message_id }).to_string();
+            let body = match self.cfg.body_format {
+                BodyFormat::Json => json!({ f.message_id.clone(): message_id }).to_string(),
+                BodyFormat::Form => form_encode(&[(&f.message_id, message_id)]),
+            };
             let (text, _) = self.post(url, &body).await?;
             let v: Value = serde_json::from_str(&text).map_err(|e| SmsError::Malformed {
                 detail: format!("not JSON ({e}): {}", excerpt(&text)),

@@ -23,8 +23,9 @@ pub use escalation::{
     NoticeAttempt, Role,
 };
 pub use gateway::{
-    parse_delivery_reports, BoxFuture, Credentials, DeliveryReport, DeliveryStatus, HttpSmsConfig,
-    HttpSmsGateway, SendReceipt, SmsError, SmsGateway, SmsRequest, WireFields,
+    form_encode, parse_delivery_reports, BodyFormat, BoxFuture, Credentials, DeliveryReport,
+    DeliveryStatus, HttpSmsConfig, HttpSmsGateway, SendReceipt, SmsError, SmsGateway, SmsRequest,
+    WireFields,
 };
 pub use quiet::{cst_instant, may_send_at, next_send_instant, QuietPolicy, QuietPolicyError};
 pub use store::{NewSms, SendOutcome, SmsEvent, SmsEventKind, SmsRecord, SmsState};

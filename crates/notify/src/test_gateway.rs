@@ -154,6 +154,56 @@ impl TestGateway {
     }
 }
 
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or(""), 16) {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The request body as a JSON object: JSON as is; a form body decoded, its phone list
+/// split on commas and its template parameters parsed from their JSON string.
+fn body_as_json(inner: &Inner, headers: &HeaderMap, body: &str) -> Value {
+    let is_form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return serde_json::from_str(body).unwrap_or(Value::Null);
+    }
+    let f = &inner.fields;
+    let mut m = serde_json::Map::new();
+    for pair in body.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let (k, v) = (percent_decode(k), percent_decode(v));
+        let val = if k == f.phone_numbers {
+            Value::from(v.split(',').map(String::from).collect::<Vec<_>>())
+        } else if k == f.template_param {
+            serde_json::from_str(&v).unwrap_or(Value::String(v))
+        } else {
+            Value::String(v)
+        };
+        m.insert(k, val);
+    }
+    Value::Object(m)
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -272,7 +322,7 @@ async fn send(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes) 
         return reply(&inner, "/sms/send", auth_ok, &body, st, text);
     }
     let f = &inner.fields;
-    let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    let v = body_as_json(&inner, &headers, &body);
     let phones: Vec<String> = v
         .get(&f.phone_numbers)
         .and_then(|p| p.as_array())
@@ -319,7 +369,7 @@ async fn status(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes
         return reply(&inner, "/sms/status", auth_ok, &body, st, text);
     }
     let f = &inner.fields;
-    let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+    let v = body_as_json(&inner, &headers, &body);
     let id = v
         .get(&f.message_id)
         .and_then(|x| x.as_str())

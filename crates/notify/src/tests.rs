@@ -435,6 +435,43 @@ async fn malformed_and_rejected_replies_and_unreachable_gateway() {
     );
 }
 
+#[tokio::test]
+async fn form_encoded_platforms_are_supported() {
+    let creds = Credentials::AppKey {
+        key: "AK-form-0001".into(),
+        secret: "form-secret-0001".into(),
+    };
+    let gw = TestGateway::start(creds.clone(), None).await.unwrap();
+    let mut cfg = HttpSmsConfig::new(
+        &gw.send_url(),
+        creds,
+        MessageTemplate::parse(TEMPLATE).unwrap(),
+    );
+    cfg.status_url = Some(gw.status_url());
+    cfg.body_format = gateway::BodyFormat::Form;
+    let a = HttpSmsGateway::new(cfg).unwrap();
+    let mut r = req("13800000001");
+    r.phones.push("13900000002".into());
+    r.values.insert("item".into(), "食品经营许可 & 变更".into());
+    let sent = a.send(&r).await.unwrap();
+    let log = gw.log();
+    assert!(log[0].auth_ok, "the signature covers the form body");
+    assert!(
+        log[0]
+            .body
+            .starts_with("phoneNumbers=13800000001%2C13900000002&signName="),
+        "{}",
+        log[0].body
+    );
+    assert!(
+        log[0].body.contains("templateParam=%7B%22"),
+        "params as a JSON string"
+    );
+    let reps = a.delivery_reports(&sent.message_id).await.unwrap();
+    assert_eq!(reps.len(), 2, "one receipt per number");
+    assert!(sent.content.contains("食品经营许可 & 变更"));
+}
+
 #[test]
 fn config_is_validated() {
     let cfg = HttpSmsConfig::new(
