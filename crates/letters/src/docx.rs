@@ -20,6 +20,12 @@ pub const FONT_LATIN: &str = "Times New Roman";
 
 const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const NS_MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+const NS_WP: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+const NS_WPS: &str = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape";
+const NS_A: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
+/// English Metric Units per twip (DrawingML sizes).
+const EMU_PER_TWIP: u32 = 635;
 const NS_PKG_REL: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 const REL_DOC: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
@@ -470,7 +476,16 @@ const INDENT_2: [(&str, u32); 2] = [("w:firstLineChars", 200), ("w:firstLine", 6
 
 fn document(l: &LetterData) -> String {
     let mut x = Xml::new();
-    x.start("w:document", &[("xmlns:w", NS_W), ("xmlns:r", NS_R)]);
+    x.start(
+        "w:document",
+        &[
+            ("xmlns:w", NS_W),
+            ("xmlns:r", NS_R),
+            ("xmlns:mc", NS_MC),
+            ("xmlns:wp", NS_WP),
+            ("xmlns:wps", NS_WPS),
+        ],
+    );
     x.start("w:body", &[]);
 
     // 发文机关标志: red, centred, top edge 35 mm below the type area.
@@ -698,11 +713,12 @@ fn document(l: &LetterData) -> String {
     x.finish()
 }
 
-/// 版记 (4号): 抄送 and 印发 between rules (first and last 0.35 mm, middle 0.25 mm), as a
-/// one-column table floated to the bottom of the type area (`tblpYSpec="bottom"`, honoured by
-/// Word and WPS; `tblpY` is the same place computed from the line count, for readers without
-/// `tblpYSpec`). LibreOffice 7.4 imports a table this wide as an inline table: there the 版记
-/// follows the 附注, rules intact.
+/// 版记 (4号): 抄送 and 印发 between rules (first and last 0.35 mm, middle 0.25 mm): a
+/// one-column table in a text box anchored to the bottom of the type area (DrawingML
+/// `wp:anchor`, `positionV relativeFrom="margin"` `align=bottom`, text anchored to the box's
+/// bottom), so it sits on the bottom edge of the last page in Word, WPS and LibreOffice alike.
+/// (Seen here: LibreOffice 7.4 ignores `w:framePr` paragraphs and imports a type-area-wide
+/// floating table inline; the text box is what it places.)
 fn banji(x: &mut Xml, l: &LetterData) {
     let one_char = SZ_SMALL * 10;
     let thick = (BANJI_THICK_PT * 8.0) as u32;
@@ -719,23 +735,71 @@ fn banji(x: &mut Xml, l: &LetterData) {
             .div_ceil(2);
         1 + n.saturating_sub(per_line).div_ceil(per_line - 3)
     }) as u32;
-    let height = (cc_lines + 1) * LINE_PITCH_TW;
-    let type_h = PAGE_H_TW - MARGIN_TOP_TW - MARGIN_BOTTOM_TW;
-    let y = (type_h - height).to_string();
-    x.start("w:tbl", &[]);
-    x.start("w:tblPr", &[]);
-    x.leaf(
-        "w:tblpPr",
+    // The box: the rows plus a little room (the text sits at the box's bottom).
+    let height = (cc_lines + 1) * LINE_PITCH_TW + 120;
+    let (cx, cy) = (
+        (TYPE_W_TW * EMU_PER_TWIP).to_string(),
+        (height * EMU_PER_TWIP).to_string(),
+    );
+    // The anchor: the document's last paragraph (1 pt high), so the box is on the last page.
+    Para {
+        line: Some((20, "exact")),
+        ..Para::default()
+    }
+    .open(x);
+    x.start("w:r", &[]);
+    x.start("mc:AlternateContent", &[]);
+    x.start("mc:Choice", &[("Requires", "wps")]);
+    x.start("w:drawing", &[]);
+    x.start(
+        "wp:anchor",
         &[
-            ("w:leftFromText", "0"),
-            ("w:rightFromText", "0"),
-            ("w:vertAnchor", "margin"),
-            ("w:horzAnchor", "margin"),
-            ("w:tblpXSpec", "center"),
-            ("w:tblpY", &y),
-            ("w:tblpYSpec", "bottom"),
+            ("distT", "0"),
+            ("distB", "0"),
+            ("distL", "0"),
+            ("distR", "0"),
+            ("simplePos", "0"),
+            ("relativeHeight", "2"),
+            ("behindDoc", "0"),
+            ("locked", "0"),
+            ("layoutInCell", "1"),
+            ("allowOverlap", "0"),
         ],
     );
+    x.leaf("wp:simplePos", &[("x", "0"), ("y", "0")]);
+    x.start("wp:positionH", &[("relativeFrom", "margin")]);
+    x.text_elem("wp:align", &[], "center");
+    x.end("wp:positionH");
+    x.start("wp:positionV", &[("relativeFrom", "margin")]);
+    x.text_elem("wp:align", &[], "bottom");
+    x.end("wp:positionV");
+    x.leaf("wp:extent", &[("cx", &cx), ("cy", &cy)]);
+    x.leaf(
+        "wp:effectExtent",
+        &[("l", "0"), ("t", "0"), ("r", "0"), ("b", "0")],
+    );
+    x.leaf("wp:wrapTopAndBottom", &[]);
+    x.leaf("wp:docPr", &[("id", "1"), ("name", "版记")]);
+    x.leaf("wp:cNvGraphicFramePr", &[]);
+    x.start("a:graphic", &[("xmlns:a", NS_A)]);
+    x.start("a:graphicData", &[("uri", NS_WPS)]);
+    x.start("wps:wsp", &[]);
+    x.leaf("wps:cNvSpPr", &[("txBox", "1")]);
+    x.start("wps:spPr", &[]);
+    x.start("a:xfrm", &[]);
+    x.leaf("a:off", &[("x", "0"), ("y", "0")]);
+    x.leaf("a:ext", &[("cx", &cx), ("cy", &cy)]);
+    x.end("a:xfrm");
+    x.start("a:prstGeom", &[("prst", "rect")])
+        .leaf("a:avLst", &[])
+        .end("a:prstGeom");
+    x.leaf("a:noFill", &[]);
+    x.start("a:ln", &[]).leaf("a:noFill", &[]).end("a:ln");
+    x.end("wps:spPr");
+    x.start("wps:txbx", &[]);
+    x.start("w:txbxContent", &[]);
+    x.start("w:tbl", &[]);
+    x.start("w:tblPr", &[]);
     x.leaf("w:tblW", &[("w:w", &w), ("w:type", "dxa")]);
     x.start("w:tblBorders", &[]);
     let rule = |x: &mut Xml, side: &'static str, sz: u32| {
@@ -814,11 +878,36 @@ fn banji(x: &mut Xml, l: &LetterData) {
         x.end("w:p");
     });
     x.end("w:tbl");
-    // The body must end with a paragraph; a 1 pt one so it never makes a page of its own.
+    // A text box's content ends with a paragraph; 1 pt high so the last rule stays at the bottom.
     Para {
         line: Some((20, "exact")),
         ..Para::default()
     }
     .open(x);
+    x.end("w:p");
+    x.end("w:txbxContent");
+    x.end("wps:txbx");
+    x.leaf(
+        "wps:bodyPr",
+        &[
+            ("rot", "0"),
+            ("vert", "horz"),
+            ("wrap", "square"),
+            ("lIns", "0"),
+            ("tIns", "0"),
+            ("rIns", "0"),
+            ("bIns", "0"),
+            ("anchor", "b"),
+            ("anchorCtr", "0"),
+        ],
+    );
+    x.end("wps:wsp");
+    x.end("a:graphicData");
+    x.end("a:graphic");
+    x.end("wp:anchor");
+    x.end("w:drawing");
+    x.end("mc:Choice");
+    x.end("mc:AlternateContent");
+    x.end("w:r");
     x.end("w:p");
 }

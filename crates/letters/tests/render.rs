@@ -211,6 +211,17 @@ fn docx_has_the_parts_and_the_gbt9704_layout() {
         "版记"
     );
     assert!(doc.contains("2026年3月6日印发"), "印发日期");
+    // 版记 in a text box on the bottom edge of the type area.
+    assert!(
+        doc.contains(
+            r#"<wp:positionV relativeFrom="margin"><wp:align>bottom</wp:align></wp:positionV>"#
+        ),
+        "版记 at the bottom"
+    );
+    assert!(
+        doc.contains(r#"anchor="b""#),
+        "版记 text at the box's bottom"
+    );
     // Text pieces.
     for t in [
         "新监效告〔2026〕12号",

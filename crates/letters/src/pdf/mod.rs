@@ -945,10 +945,7 @@ mod tests {
         // An opening mark never ends a line.
         assert_eq!(lines("一二三四（五", 5.0), ["一二三四", "（五"]);
         // ASCII words (case numbers) are not split.
-        assert_eq!(
-            lines("一二XK26-0001号", 5.0),
-            ["一二", "XK26-0001", "号"]
-        );
+        assert_eq!(lines("一二XK26-0001号", 5.0), ["一二", "XK26-0001", "号"]);
         assert_eq!(lines("", 5.0), [""]);
     }
 
