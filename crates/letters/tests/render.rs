@@ -369,6 +369,30 @@ fn pdf_text_is_selectable_and_fonts_are_embedded_subsets() {
 }
 
 #[test]
+fn forced_title_breaks_tabs_and_stray_control_characters_render() {
+    let mut l = sample(LetterKind::Admonition);
+    l.title = "关于新城市市场监督管理局\n办件超时的效能告诫书".into();
+    l.body[0] = format!("\t{}\r", l.body[0]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.pdf");
+    std::fs::write(&path, render_pdf(&l, fonts()).unwrap()).unwrap();
+    let raw = pdftotext(&path);
+    assert!(
+        raw.lines().any(|x| x.trim() == "关于新城市市场监督管理局"),
+        "{raw}"
+    );
+    assert!(
+        raw.lines().any(|x| x.trim() == "办件超时的效能告诫书"),
+        "{raw}"
+    );
+    let docx = docx_parts(&render_docx(&l).unwrap());
+    assert!(
+        docx["word/document.xml"].contains("<w:br/>"),
+        "title break in the DOCX"
+    );
+}
+
+#[test]
 fn a_character_no_font_has_is_an_error_naming_it() {
     let mut l = sample(LetterKind::Admonition);
     l.recipient = "某局\u{10FFFD}".into();

@@ -165,7 +165,25 @@ impl<'f> Layout<'f> {
     ) -> Result<Vec<Glyph>, LetterError> {
         let chain = &self.fonts.chains[&role];
         let mut out = Vec::with_capacity(text.len());
-        for ch in text.chars() {
+        // Tabs print as spaces; other control characters (e.g. a stray \r from an edited
+        // body) are dropped rather than reported as unprintable.
+        let chars = text.chars().filter_map(|c| match c {
+            '\t' => Some(' '),
+            '\n' => Some('\n'),
+            c if c.is_control() => None,
+            c => Some(c),
+        });
+        for ch in chars {
+            if ch == '\n' {
+                // A forced line break (titles): never drawn, split off by `par`.
+                out.push(Glyph {
+                    face: 0,
+                    gid: 0,
+                    ch,
+                    adv: 0.0,
+                });
+                continue;
+            }
             let mut found = None;
             for &i in chain {
                 if let Some(g) = self.face(i)?.glyph_index(ch).filter(|g| g.0 != 0) {
