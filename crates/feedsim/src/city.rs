@@ -208,7 +208,10 @@ pub fn build(seed: u64) -> (Vec<DeptSpec>, Vec<Item>) {
         }
         depts.push(DeptSpec {
             dept,
-            weight,
+            // A floor on volume: even the quietest department reports several records every
+            // working day (at the default 200+ cases/day), so an honest department is never
+            // mistaken for a silent one (docs/feedsim.md).
+            weight: weight.max(3.0),
             p_yellow: 0.02 + rng.f64() * 0.08,
             p_red: 0.004 + rng.f64() * 0.025,
             items: my_items,

@@ -380,14 +380,34 @@ impl World {
 
     /// Arrival date of case `i`.
     pub fn arrival_day(&self, i: u64) -> NaiveDate {
+        self.arrival(i).1
+    }
+
+    /// (position of case `i` among its day's arrivals, arrival date).
+    fn arrival(&self, i: u64) -> (u64, NaiveDate) {
         let k = self.days.partition_point(|x| x.0 <= i).saturating_sub(1);
-        self.days[k].1
+        (i - self.days[k].0, self.days[k].1)
+    }
+
+    /// The department of case `i`: the first arrivals of each working day go one to each
+    /// department (so every department, however quiet, has work every working day and an honest
+    /// one never looks silent), the rest by volume weight.
+    fn pick_dept(&self, r: &mut Rng, i: u64) -> (usize, NaiveDate) {
+        let weighted = r.weighted(&self.dept_cum);
+        let (pos, day) = self.arrival(i);
+        let n = self.depts.len() as u64;
+        let dept = if pos < n {
+            ((pos + day.num_days_from_ce() as u64) % n) as usize
+        } else {
+            weighted
+        };
+        (dept, day)
     }
 
     /// The cheap header of case `i` (department index, arrival day) without building the case.
     pub fn header(&self, i: u64) -> (usize, NaiveDate) {
         let mut r = Rng::new(self.cfg.seed, 0xCA5E, i);
-        (r.weighted(&self.dept_cum), self.arrival_day(i))
+        self.pick_dept(&mut r, i)
     }
 
     fn add_wd(&self, d: NaiveDate, n: i64) -> NaiveDate {
@@ -415,8 +435,7 @@ impl World {
     /// Plans case `i` (pure in (seed, config, i)).
     pub fn plan(&self, i: u64) -> Plan {
         let mut r = Rng::new(self.cfg.seed, 0xCA5E, i);
-        let dept = r.weighted(&self.dept_cum);
-        let date0 = self.arrival_day(i);
+        let (dept, date0) = self.pick_dept(&mut r, i);
         let spec = &self.depts[dept];
         let n_items = spec.items.len();
         let u = r.f64();
