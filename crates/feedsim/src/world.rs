@@ -104,7 +104,7 @@ impl WorldConfig {
 pub struct Truth {
     /// The department whose data stops, and the instant from which nothing more is published.
     pub silent_department: Option<(String, Timestamp)>,
-    /// The department that reports 3–10 calendar days late.
+    /// The department that reports 3–8 working days late.
     pub late_department: Option<String>,
     /// The department that rewrites timestamps.
     pub backdating_department: Option<String>,
@@ -764,9 +764,13 @@ impl World {
     fn publish(&self, plan: &mut Plan, r: &mut Rng, mut events: Vec<(u8, i64)>) {
         events.sort_by_key(|e| (e.1, e.0));
         let late = self.late == Some(plan.dept);
-        let delay = |r: &mut Rng| {
+        // Honest: 1–20 minutes after the event. Late department: 3–8 working days after it
+        // (always more than two working days, whatever weekends or holidays fall between).
+        let delay = |r: &mut Rng, t: i64| {
             if late {
-                r.range(3 * 1440, 10 * 1440) * MIN
+                let d = date_of(t);
+                let later = self.add_wd(d, r.range(3, 8));
+                at(later, 0) - at(d, 0) + r.range(1, 20) * MIN
             } else {
                 r.range(1, 20) * MIN
             }
@@ -774,12 +778,12 @@ impl World {
         let mut prev = i64::MIN;
         let mut out = Vec::with_capacity(events.len() + 2);
         for (s, t) in events {
-            let p = (t + delay(r)).max(prev + 1);
+            let p = (t + delay(r, t)).max(prev + 1);
             prev = p;
             out.push((s, t, p));
         }
         if let Some((t, _, _)) = plan.evaluation {
-            out.push((slot::EVALUATION, t, t + delay(r)));
+            out.push((slot::EVALUATION, t, t + delay(r, t)));
         }
         if let Some(t) = plan.complaint {
             out.push((slot::COMPLAINT, t, t + r.range(1, 30) * MIN));
