@@ -81,6 +81,8 @@ struct Inner {
     cum: Vec<u32>,
     /// `sel[j]` = table index of the (j+1)-th working day in the table.
     sel: Vec<u32>,
+    /// `dates[i]` = the date of table day i (day number → date without calendar arithmetic).
+    dates: Vec<NaiveDate>,
     /// `rank(start - 1)` (= the ordinary week's rank there).
     rank0: i64,
     /// `rank(d) - ord_rank(d)` for every `d` after the table.
@@ -193,11 +195,13 @@ impl Calendar {
         let len = usize::try_from(end - start + 1).unwrap_or(0);
         let mut cum = Vec::with_capacity(len + 1);
         let mut sel = Vec::new();
+        let mut dates = Vec::with_capacity(len);
         cum.push(0u32);
         let mut acc = 0u32;
         for i in 0..len {
             let dn = start + i as i64;
             let date = date_of(dn).expect("table dates are valid");
+            dates.push(date);
             let work = match days.get(&date) {
                 Some(o) => o.workday,
                 None => !matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
@@ -226,6 +230,7 @@ impl Calendar {
                 start,
                 cum,
                 sel,
+                dates,
                 rank0,
                 delta_end,
                 known_years,
@@ -360,6 +365,18 @@ impl Calendar {
             s.start + i64::from(s.sel[j as usize])
         } else {
             ord_select(k - s.delta_end)
+        }
+    }
+
+    /// The date of a day number (a table look-up inside the covered range).
+    #[inline]
+    pub(crate) fn date_dn(&self, dn: i64) -> Option<NaiveDate> {
+        let s = &*self.inner;
+        let i = dn - s.start;
+        if i >= 0 && (i as usize) < s.dates.len() {
+            Some(s.dates[i as usize])
+        } else {
+            date_of(dn)
         }
     }
 

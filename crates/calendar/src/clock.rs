@@ -6,9 +6,9 @@
 //! Internally instants are Unix seconds and dates are CST day numbers, so that evaluating an
 //! unpaused case is a handful of O(1) table look-ups.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 
-use crate::calendar::{date_of, Calendar};
+use crate::calendar::Calendar;
 
 const DAY: i64 = 86_400;
 const CST_OFFSET: i64 = 8 * 3600;
@@ -25,14 +25,29 @@ fn midnight(dn: i64) -> i64 {
     dn * DAY - CST_OFFSET
 }
 
-fn to_dt(ts: i64) -> DateTime<FixedOffset> {
+fn to_dt_slow(ts: i64) -> DateTime<FixedOffset> {
     DateTime::from_timestamp(ts, 0)
         .unwrap_or(DateTime::<chrono::Utc>::MAX_UTC)
         .with_timezone(&crate::cst())
 }
 
-fn to_date(dn: i64) -> NaiveDate {
-    date_of(dn).unwrap_or(if dn < 0 {
+/// A Unix instant as a CST date-time; CST midnights (all the signal instants) go through the
+/// calendar's date table instead of calendar arithmetic.
+#[inline]
+fn to_dt(cal: &Calendar, ts: i64) -> DateTime<FixedOffset> {
+    if (ts + CST_OFFSET).rem_euclid(DAY) == 0 {
+        // 00:00 CST of day dn is 16:00 UTC of day dn - 1.
+        if let Some(prev) = cal.date_dn(day_of(ts) - 1) {
+            let utc = prev.and_time(NaiveTime::from_hms_opt(16, 0, 0).expect("valid time"));
+            return DateTime::from_naive_utc_and_offset(utc, crate::cst());
+        }
+    }
+    to_dt_slow(ts)
+}
+
+#[inline]
+fn to_date(cal: &Calendar, dn: i64) -> NaiveDate {
+    cal.date_dn(dn).unwrap_or(if dn < 0 {
         NaiveDate::MIN
     } else {
         NaiveDate::MAX
@@ -572,9 +587,9 @@ fn evaluate_sorted(
                     if t > s.cap_end {
                         overruns += 1;
                         first_overrun.get_or_insert(CapOverrun {
-                            started_at: to_dt(s.start),
+                            started_at: to_dt(cal, s.start),
                             cap,
-                            overrun_from: to_dt(s.cap_end),
+                            overrun_from: to_dt(cal, s.cap_end),
                             ended_at: Some(ev.at),
                         });
                     }
@@ -606,9 +621,9 @@ fn evaluate_sorted(
             if end_s > s.cap_end {
                 overruns += 1;
                 first_overrun.get_or_insert(CapOverrun {
-                    started_at: to_dt(s.start),
+                    started_at: to_dt(cal, s.start),
                     cap,
-                    overrun_from: to_dt(s.cap_end),
+                    overrun_from: to_dt(cal, s.cap_end),
                     ended_at: None,
                 });
             }
@@ -677,7 +692,7 @@ fn evaluate_sorted(
         if let Some(c) = corr {
             Some(PauseState {
                 kind: PauseKind::Correction,
-                since: to_dt(c),
+                since: to_dt(cal, c),
                 cap_deadline: None,
                 cap_end_at: None,
                 remaining_days: None,
@@ -686,9 +701,9 @@ fn evaluate_sorted(
         } else {
             spec.map(|s| PauseState {
                 kind: PauseKind::Special,
-                since: to_dt(s.start),
-                cap_deadline: s.cap.map(|_| to_date(s.cap_last_day)),
-                cap_end_at: s.cap.map(|_| to_dt(s.cap_end)),
+                since: to_dt(cal, s.start),
+                cap_deadline: s.cap.map(|_| to_date(cal, s.cap_last_day)),
+                cap_end_at: s.cap.map(|_| to_dt(cal, s.cap_end)),
                 remaining_days: s.cap.map(|c| match c.unit {
                     Unit::G => cal.rank(s.cap_last_day) - cal.rank(at_d),
                     Unit::Z => s.cap_last_day - at_d,
@@ -705,21 +720,46 @@ fn evaluate_sorted(
     let known = cal.is_known_range_dn(earliest_day, latest_day);
 
     Ok(ClockState {
-        deadline: to_date(shown_d),
+        deadline: to_date(cal, shown_d),
         remaining_workdays: remaining,
         signal,
         highest,
-        warning_at: to_dt(shown_marks.warning),
-        yellow_at: to_dt(shown_marks.yellow),
-        red_at: to_dt(shown_marks.red),
-        next_change: next_change.map(to_dt),
+        warning_at: if shown_marks.warning == acc_s {
+            case.accepted_at.with_timezone(&crate::cst())
+        } else {
+            to_dt(cal, shown_marks.warning)
+        },
+        yellow_at: to_dt(cal, shown_marks.yellow),
+        red_at: to_dt(cal, shown_marks.red),
+        next_change: next_change.map(|x| to_dt(cal, x)),
         pause,
         closed: closed.map(|(t, withdrawn)| Closure {
-            at: to_dt(t),
+            at: to_dt(cal, t),
             withdrawn,
         }),
         cap_overruns: overruns,
         first_cap_overrun: first_overrun,
         known,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_instant_conversion_matches_chrono() {
+        let cal = Calendar::builtin();
+        // Midnights across and beyond the table, and non-midnight instants.
+        for dn in (-800..25_000).step_by(7) {
+            for off in [0, 1, 3600, 57_600, 86_399] {
+                let ts = midnight(dn) + off;
+                let fast = to_dt(&cal, ts);
+                assert_eq!(fast, to_dt_slow(ts), "{ts}");
+                assert_eq!(fast.offset(), &crate::cst(), "{ts}");
+                assert_eq!(fast.timestamp(), ts);
+            }
+            assert_eq!(Some(to_date(&cal, dn)), crate::calendar::date_of(dn));
+        }
+    }
 }
