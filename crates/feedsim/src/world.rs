@@ -432,6 +432,23 @@ impl World {
         at(d, r.range(540, 1050)).max(after + r.range(5, 40) * MIN)
     }
 
+    /// `t` if it falls in office hours (09:00–17:30 of a working day), else a moment early in
+    /// the next office hours.
+    fn office(&self, r: &mut Rng, t: i64) -> i64 {
+        let d = date_of(t);
+        let m = (t - at(d, 0)) / MIN;
+        let work = self.cal.is_workday(d);
+        if work && (540..=1050).contains(&m) {
+            return t;
+        }
+        let day = if work && m < 540 {
+            d
+        } else {
+            self.cal.next_workday(d)
+        };
+        at(day, r.range(540, 600))
+    }
+
     /// Plans case `i` (pure in (seed, config, i)).
     pub fn plan(&self, i: u64) -> Plan {
         let mut r = Rng::new(self.cfg.seed, 0xCA5E, i);
@@ -666,9 +683,14 @@ impl World {
                 action: StepAction::Pass,
             });
         } else {
+            // Step boundaries fall in office hours (a linear split would land at night).
             let span = completed - first;
-            let t1 = first + span * 6 / 10;
-            let t2 = first + span * 85 / 100;
+            let t1 = self
+                .office(&mut r, first + span * 6 / 10)
+                .clamp(first + MIN, completed - 2 * MIN);
+            let t2 = self
+                .office(&mut r, first + span * 85 / 100)
+                .clamp(t1 + MIN, completed - MIN);
             for (name, s, e) in [
                 ("承办", first, t1),
                 ("审核", t1, t2),
