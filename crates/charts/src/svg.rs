@@ -16,6 +16,8 @@ pub const FONT_STACK: &str = "JianchaChartCJK, 'Noto Sans CJK SC', 'Source Han S
 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', sans-serif";
 
 /// `data:image/svg+xml;base64,…` for `<img src=…>` (needs `img-src data:` in the CSP).
+/// Only for charts drawn **without** an embedded font: WebKitGTK draws no text in an SVG
+/// image whose font is a `data:` `@font-face` (docs/charts.md). Inline those instead.
 pub fn svg_data_url(svg: &str) -> String {
     format!(
         "data:image/svg+xml;base64,{}",
