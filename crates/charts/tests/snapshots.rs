@@ -245,3 +245,17 @@ fn narrow_chart_moves_the_legend_under_the_title() {
     let wide = open_cards_by_department_svg(&departments(), &ChartOptions::default()).unwrap();
     assert!(wide.contains("width=\"1200\""));
 }
+
+#[test]
+fn names_from_the_feed_are_escaped_so_the_svg_can_be_inlined() {
+    let rows = vec![DepartmentOpenCards {
+        department: "<script>alert('x')</script>&局".into(),
+        warning: 1,
+        yellow: 0,
+        red: 0,
+    }];
+    let svg = open_cards_by_department_svg(&rows, &ChartOptions::default()).unwrap();
+    assert!(!svg.contains("<script"), "markup in a name must be escaped");
+    assert!(svg.contains("&lt;script&gt;"));
+    assert!(svg.contains("&amp;局"));
+}
