@@ -674,3 +674,77 @@ fn level_of(s: Signal) -> Level {
         Signal::Red | Signal::Done { .. } => Level::Red,
     }
 }
+
+#[test]
+fn calendar_day_limits_pause_and_mixed_extensions() {
+    // Z limit: 10 calendar days → 11-12 (Thu). A 补正 over [11-04, 11-06) pauses 2 calendar
+    // days → 11-14 (Sat), moved forward to Mon 11-16 (Art. B16).
+    let c = case(
+        "2026-11-02T09:00:00+08:00",
+        z(10),
+        vec![
+            ev("2026-11-04T10:00:00+08:00", EventKind::CorrectionStart),
+            ev("2026-11-06T10:00:00+08:00", EventKind::CorrectionEnd),
+        ],
+    );
+    assert_eq!(
+        run(&c, "2026-11-02T09:00:00+08:00").deadline,
+        d("2026-11-12")
+    );
+    assert_eq!(
+        run(&c, "2026-11-06T12:00:00+08:00").deadline,
+        d("2026-11-16")
+    );
+    // A Z extension of a G limit: D + 10 calendar days, moved forward.
+    let c = case(
+        "2026-11-02T09:00:00+08:00",
+        g(10),
+        vec![ev("2026-11-03T09:00:00+08:00", EventKind::Extension(z(10)))],
+    );
+    assert_eq!(
+        run(&c, "2026-11-04T09:00:00+08:00").deadline,
+        d("2026-11-26")
+    );
+    // A G extension of a Z limit: 2 working days after D (11-12 → 11-16).
+    let c = case(
+        "2026-11-02T09:00:00+08:00",
+        z(10),
+        vec![ev("2026-11-03T09:00:00+08:00", EventKind::Extension(g(2)))],
+    );
+    assert_eq!(
+        run(&c, "2026-11-04T09:00:00+08:00").deadline,
+        d("2026-11-16")
+    );
+    // Same unit Z: the limit becomes 10 + 3 = 13 calendar days → 11-15 (Sun) → 11-16.
+    let c = case(
+        "2026-11-02T09:00:00+08:00",
+        z(10),
+        vec![ev("2026-11-03T09:00:00+08:00", EventKind::Extension(z(3)))],
+    );
+    assert_eq!(
+        run(&c, "2026-11-04T09:00:00+08:00").deadline,
+        d("2026-11-16")
+    );
+}
+
+#[test]
+fn overlapping_pauses_count_once_and_events_may_come_unsorted() {
+    // 补正 [11-04, 11-09) inside a special procedure [11-05, 11-06): the union pauses
+    // 11-04, 11-05, 11-06 (working days) → D 11-16 + 3 = 11-19.
+    let c = case(
+        "2026-11-02T09:00:00+08:00",
+        g(10),
+        vec![
+            ev("2026-11-09T10:00:00+08:00", EventKind::CorrectionEnd),
+            ev(
+                "2026-11-05T10:00:00+08:00",
+                EventKind::SpecialStart { cap: None },
+            ),
+            ev("2026-11-04T10:00:00+08:00", EventKind::CorrectionStart),
+            ev("2026-11-06T10:00:00+08:00", EventKind::SpecialEnd),
+        ],
+    );
+    let s = run(&c, "2026-11-10T10:00:00+08:00");
+    assert_eq!(s.deadline, d("2026-11-19"));
+    assert!(s.pause.is_none());
+}
