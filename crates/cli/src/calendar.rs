@@ -12,19 +12,43 @@
 //! Batch lines: `{"op":"is-workday","date":…}`, `{"op":"add-workdays","date":…,"n":…}`,
 //! `{"op":"workdays-between","from":…,"to":…}`, `{"op":"next-workday"|"prev-workday","date":…}`;
 //! a bad line gets `{"error":"…"}` and the batch goes on. Documented in docs/clock.md.
+//!
+//! With `--db PATH` the answers use the stored calendar (shipped + officers' edits);
+//! `import`, `set-day` and `edits` store and list those edits (who, when, why).
 
 use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use jiancha_calendar::chrono::NaiveDate;
-use jiancha_calendar::Calendar;
+use jiancha_calendar::{Calendar, DayOverride};
+use jiancha_service::calendar_store;
+use jiancha_store::Db;
 use serde_json::Value;
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(subcommand)]
     cmd: Cmd,
+    /// Use the calendar stored in this database (shipped data + officers' edits) instead of
+    /// the shipped data alone; required by import, set-day and edits.
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
+}
+
+/// Who, when and why of an edit.
+#[derive(clap::Args)]
+struct EditArgs {
+    /// Who makes the edit.
+    #[arg(long)]
+    actor: String,
+    /// Why (required, kept in the history).
+    #[arg(long)]
+    reason: String,
+    /// When (RFC 3339; default: now).
+    #[arg(long)]
+    at: Option<String>,
 }
 
 #[derive(clap::Subcommand)]
@@ -41,12 +65,129 @@ enum Cmd {
     PrevWorkday { date: String },
     /// JSON Lines on stdin, one answer per line on stdout, in the same order.
     Batch,
+    /// Import a year's State Council arrangement (holiday-cn JSON, or .ics with --year) into
+    /// --db; the year becomes known. Open cases must be re-evaluated afterwards.
+    Import {
+        /// The file (.json = holiday-cn year file; .ics = iCalendar all-day events).
+        file: PathBuf,
+        /// The year an .ics file arranges.
+        #[arg(long)]
+        year: Option<i32>,
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+    /// Set one day as a working day or a day off in --db.
+    SetDay {
+        date: String,
+        /// `work` or `off`.
+        state: String,
+        /// A name shown for the day (default: the reason).
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        edit: EditArgs,
+    },
+    /// The history of calendar edits stored in --db, one JSON object per line.
+    Edits,
+}
+
+/// The calendar to answer with: shipped, or shipped + the edits stored in `db`.
+pub fn load(db: Option<&Path>) -> anyhow::Result<Calendar> {
+    match db {
+        None => Ok(Calendar::builtin()),
+        Some(p) => {
+            let db = Db::open(p).with_context(|| format!("opening {}", p.display()))?;
+            Ok(calendar_store::load_calendar(&db)?)
+        }
+    }
+}
+
+fn edit_meta(e: EditArgs) -> anyhow::Result<calendar_store::EditMeta> {
+    let at = match e.at {
+        Some(s) => crate::clock::parse_instant(&s, "--at")?,
+        None => jiancha_calendar::chrono::Utc::now().with_timezone(&jiancha_calendar::cst()),
+    };
+    Ok(calendar_store::EditMeta {
+        actor: e.actor,
+        at,
+        reason: e.reason,
+    })
+}
+
+fn open_db(db: Option<&Path>) -> anyhow::Result<Db> {
+    let p = db.context("this command needs --db PATH (the database holding the edits)")?;
+    Db::open(p).with_context(|| format!("opening {}", p.display()))
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let cal = Calendar::builtin();
+    let db = args.db.as_deref();
     let query = match args.cmd {
-        Cmd::Batch => return batch(&cal),
+        Cmd::Import { file, year, edit } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let meta = edit_meta(edit)?;
+            let mut db = open_db(db)?;
+            let is_ics = file
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("ics"));
+            let version = if is_ics {
+                let year = year.context("an .ics import needs --year YEAR")?;
+                calendar_store::import_ics(&mut db, &meta, year, &text)
+            } else {
+                calendar_store::import_holiday_cn_json(&mut db, &meta, &text)
+            }
+            .with_context(|| format!("importing {}", file.display()))?;
+            println!("{{\"version\":{version},\"recompute\":\"re-evaluate every open case\"}}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Cmd::SetDay {
+            date,
+            state,
+            name,
+            edit,
+        } => {
+            let date = parse_date(&date, "DATE")?;
+            let workday = match state.as_str() {
+                "work" | "workday" => true,
+                "off" => false,
+                other => anyhow::bail!("STATE {other:?} must be `work` or `off`"),
+            };
+            let meta = edit_meta(edit)?;
+            let mut db = open_db(db)?;
+            let day = DayOverride {
+                date,
+                workday,
+                name: name.unwrap_or_else(|| meta.reason.clone()),
+            };
+            let version = calendar_store::record_day_edits(&mut db, &meta, &[day])?;
+            println!("{{\"version\":{version},\"recompute\":\"re-evaluate every open case\"}}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Cmd::Edits => {
+            let db = open_db(db)?;
+            for e in calendar_store::list_edits(&db)? {
+                let days: Vec<Value> = e
+                    .days
+                    .iter()
+                    .map(|d| {
+                        serde_json::json!({
+                            "date": d.date.format("%Y-%m-%d").to_string(),
+                            "workday": d.workday,
+                            "name": d.name,
+                        })
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "version": e.version, "year": e.year, "actor": e.actor,
+                        "at": e.at.to_rfc3339(), "reason": e.reason, "days": days,
+                    })
+                );
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Cmd::Batch => return batch(&load(db)?),
         Cmd::IsWorkday { date } => Query::IsWorkday(parse_date(&date, "DATE")?),
         Cmd::AddWorkdays { date, n } => {
             Query::AddWorkdays(parse_date(&date, "DATE")?, parse_n(&Value::String(n))?)
@@ -57,7 +198,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Cmd::NextWorkday { date } => Query::Next(parse_date(&date, "DATE")?),
         Cmd::PrevWorkday { date } => Query::Prev(parse_date(&date, "DATE")?),
     };
-    println!("{}", answer(&cal, query)?);
+    println!("{}", answer(&load(db)?, query)?);
     Ok(ExitCode::SUCCESS)
 }
 

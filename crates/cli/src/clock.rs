@@ -38,6 +38,9 @@ pub struct Args {
     /// Working days of warning before the deadline day (default 1, Art. B5(1) decision).
     #[arg(long, global = true, default_value_t = 1)]
     lead: u32,
+    /// Use the calendar stored in this database (shipped data + officers' edits).
+    #[arg(long, global = true)]
+    db: Option<PathBuf>,
 }
 
 #[derive(clap::Subcommand)]
@@ -47,7 +50,7 @@ enum Cmd {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let cal = Calendar::builtin();
+    let cal = crate::calendar::load(args.db.as_deref())?;
     let cfg = ClockConfig {
         warning_lead: args.lead,
     };
