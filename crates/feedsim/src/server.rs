@@ -115,6 +115,7 @@ struct Index {
 
 struct Shared {
     world: World,
+    feed_id: String,
     token: Option<String>,
     faults: Faults,
     gzip: bool,
@@ -321,6 +322,7 @@ pub async fn serve(cfg: ServeConfig) -> std::io::Result<Handle> {
     let sim_now = world.history_end_unix();
     let next_live_case = world.config().cases;
     let shared = Arc::new(Shared {
+        feed_id: world.feed_id(),
         world,
         token: cfg.token.clone(),
         faults: cfg.faults,
@@ -398,6 +400,7 @@ async fn health(State(sh): State<Arc<Shared>>) -> Response {
         latest_seq: sh.latest_seq(),
         server_time: Timestamp::from_unix(sh.index.read().expect("index lock").sim_now)
             .expect("in range"),
+        feed_id: Some(sh.feed_id.clone()),
     };
     axum::Json(h).into_response()
 }
@@ -588,8 +591,9 @@ async fn changes(
     }
     let _ = write!(
         body,
-        "],\"next_cursor\":\"{next}\",\"has_more\":{}}}",
-        next < latest
+        "],\"next_cursor\":\"{next}\",\"has_more\":{},\"feed_id\":\"{}\"}}",
+        next < latest,
+        sh.feed_id
     );
     let gzip = sh.gzip
         && headers

@@ -323,6 +323,21 @@ impl World {
         }
     }
 
+    /// The feed id (`Page::feed_id`): a hash of everything that shapes the change log.
+    pub fn feed_id(&self) -> String {
+        let c = &self.cfg;
+        let mut h = crate::rng::mix(c.seed ^ 0xFEED);
+        for x in [
+            c.cases,
+            c.history_end.unix() as u64,
+            c.cases_per_workday.map(u64::from).unwrap_or(u64::MAX),
+            (c.plant.silent as u64) | (c.plant.late as u64) << 1 | (c.plant.backdate as u64) << 2,
+        ] {
+            h = crate::rng::mix(h ^ x);
+        }
+        format!("feedsim-{h:016x}")
+    }
+
     /// The configuration.
     pub fn config(&self) -> &WorldConfig {
         &self.cfg

@@ -187,6 +187,26 @@ async fn paging_is_contiguous_and_converges() {
         }
     }
     assert_eq!(cursor, truth.history_seq);
+    // The feed id names this change log: same config, same id; another history, another id.
+    let id = h.world().feed_id();
+    let body = client
+        .get(format!("{}/v1/changes?limit=1", h.url()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let page: Page = serde_json::from_slice(&body).unwrap();
+    assert_eq!(page.feed_id.as_deref(), Some(id.as_str()));
+    assert_eq!(
+        jiancha_feedsim::World::new(WorldConfig::new(42, 700)).feed_id(),
+        id
+    );
+    assert_ne!(
+        jiancha_feedsim::World::new(WorldConfig::new(42, 701)).feed_id(),
+        id
+    );
     let mut s = Synced::new();
     sync(&h.url(), None, 5000, &mut s).await;
     assert_eq!(s.digest(), truth.digest);
@@ -265,6 +285,7 @@ async fn auth_errors_and_gzip() {
         get("/v1/health", None).await.unwrap().json().await.unwrap();
     assert_eq!(health.latest_seq, h.latest_seq());
     assert_eq!(health.server_time, WorldConfig::default_history_end());
+    assert_eq!(health.feed_id, Some(h.world().feed_id()));
     // gzip when asked.
     let r = client
         .get(format!("{url}/v1/changes?limit=50"))

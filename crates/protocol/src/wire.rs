@@ -381,6 +381,11 @@ pub struct Page<'a> {
     pub next_cursor: String,
     /// More records are available right now.
     pub has_more: bool,
+    /// Identifies the change log the seqs belong to (added in 1.0, optional). When it differs
+    /// from the one stored with the client's cursor, the cursor means nothing here: resync
+    /// from the start (keeping the history already stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_id: Option<String>,
 }
 
 /// `GET /v1/health`.
@@ -394,6 +399,9 @@ pub struct Health {
     pub latest_seq: u64,
     /// The server's (simulated) current time.
     pub server_time: Timestamp,
+    /// See [`Page::feed_id`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_id: Option<String>,
 }
 
 /// The body of every non-2xx answer: `{"error":{"code","message"}}`.

@@ -345,6 +345,13 @@ fn page_round_trips_with_raw_records() {
     let again = serde_json::to_string(&page).unwrap();
     let page2: Page = serde_json::from_str(&again).unwrap();
     assert_eq!(page2.records[0].get(), r1);
+    assert_eq!(page2.feed_id, None, "feed_id is optional");
+    let with_id = body.replace(
+        "\"has_more\":false",
+        "\"has_more\":false,\"feed_id\":\"f1\"",
+    );
+    let page3: Page = serde_json::from_str(&with_id).unwrap();
+    assert_eq!(page3.feed_id.as_deref(), Some("f1"));
     assert!(check_schema_version("2.0").is_err());
     assert!(check_schema_version("x").is_err());
     assert!(Cursor::parse("abc").is_err());
