@@ -433,7 +433,10 @@ fn evaluate_sorted(
     // Art. B5 decision: D = the N-th working day after the acceptance date (G); Z: the N-th
     // calendar day after it, moved forward to a working day (Art. B16). A case accepted on a
     // non-working day therefore starts counting on the next working day.
+    // A limit of 0 days (即办件, same-day) is due on the acceptance day, or on the next
+    // working day when accepted on a non-working day.
     let pos = match case.limit.unit {
+        Unit::G if n == 0 && !cal.is_workday_dn(acc_d) => cal.rank(acc_d) + 1,
         Unit::G => cal.rank(acc_d) + n,
         Unit::Z => acc_d + n,
     };
@@ -604,6 +607,9 @@ fn evaluate_sorted(
             EventKind::Completed | EventKind::Withdrawn => {
                 if freeze_since.is_none() {
                     highest = highest.max(marks.level(t));
+                } else {
+                    // Closed while paused: the pause ends with the case (its days count).
+                    end_freeze!(t);
                 }
                 closed = Some((t, matches!(ev.kind, EventKind::Withdrawn)));
             }

@@ -748,3 +748,46 @@ fn overlapping_pauses_count_once_and_events_may_come_unsorted() {
     assert_eq!(s.deadline, d("2026-11-19"));
     assert!(s.pause.is_none());
 }
+
+#[test]
+fn same_day_limit_and_closing_while_paused() {
+    // 0 days (即办件): due on the acceptance day; on a holiday, the next working day.
+    let s = run(
+        &case("2026-11-26T09:00:00+08:00", g(0), vec![]),
+        "2026-11-26T10:00:00+08:00",
+    );
+    assert_eq!((s.deadline, s.signal), (d("2026-11-26"), Signal::Normal));
+    assert_eq!(
+        s.warning_at, s.yellow_at,
+        "no warning period: lead clamped to 0"
+    );
+    let s = run(
+        &case("2026-10-03T09:00:00+08:00", g(0), vec![]),
+        "2026-10-03T10:00:00+08:00",
+    );
+    assert_eq!(s.deadline, d("2026-10-08"));
+    let s = run(
+        &case("2026-10-03T09:00:00+08:00", z(0), vec![]),
+        "2026-10-03T10:00:00+08:00",
+    );
+    assert_eq!(s.deadline, d("2026-10-08"));
+    // Completed during a 补正: the paused days count; the frozen level is the highest.
+    let c = case(
+        "2026-11-02T09:00:00+08:00",
+        g(10),
+        vec![
+            ev("2026-11-04T10:00:00+08:00", EventKind::CorrectionStart),
+            ev("2026-11-10T10:00:00+08:00", EventKind::Completed),
+        ],
+    );
+    let s = run(&c, "2026-11-20T10:00:00+08:00");
+    assert_eq!(s.deadline, d("2026-11-20"), "11-16 + 4 paused working days");
+    assert_eq!(
+        s.signal,
+        Signal::Done {
+            on_time: true,
+            highest: Level::Normal
+        }
+    );
+    assert!(s.pause.is_none());
+}
