@@ -13,10 +13,13 @@ pub struct Args {
 enum Which {
     /// The case clock: classify synthetic open cases at one instant (issue 3).
     Clock(crate::bench_clock::Args),
+    /// Cold sync from the loopback simulator vs the raw insert limit (issue 4).
+    Sync(crate::bench_sync::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.which {
         Which::Clock(a) => crate::bench_clock::run(a),
+        Which::Sync(a) => crate::bench_sync::run(a),
     }
 }

@@ -48,7 +48,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.cmd {
         Cmd::Digest { db } => {
             let d = jiancha_feed::db_digest(&open(&db)?)?;
-            println!("{}", serde_json::json!({"cases": d.cases, "digest": d.digest}));
+            println!(
+                "{}",
+                serde_json::json!({"cases": d.cases, "digest": d.digest})
+            );
         }
         Cmd::Findings { db } => {
             for f in jiancha_feed::list_findings(&open(&db)?)? {

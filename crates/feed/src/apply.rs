@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 
 use crate::findings::{working_hours_between, FindingConfig, WorkCalendar};
 use crate::prepare::{
-    case_cols, case_type_code, impossible_sequences, item_type_code, level_code, satisfaction_code,
-    status_code, unit_code, Prepared, PreparedPage,
+    case_type_code, item_type_code, level_code, satisfaction_code, unit_code, CaseRow, Prepared,
+    PreparedPage,
 };
 use crate::SyncError;
 
@@ -60,17 +60,17 @@ pub(crate) struct Writer<'a> {
 
 const INSERT_CASE: &str = "INSERT INTO cases (case_id, seq, first_seq, reported_at, dept_id, \
      item_code, case_type, status, classified, applied_at, accepted_at, completed_at, closed_at, \
-     promised_limit, promised_unit, payload) \
-     VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+     promised_limit, promised_unit) \
+     VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
      ON CONFLICT (case_id) DO NOTHING";
 
 const UPDATE_CASE: &str = "UPDATE cases SET seq = ?2, reported_at = ?3, dept_id = ?4, \
      item_code = ?5, case_type = ?6, status = ?7, classified = ?8, applied_at = ?9, \
      accepted_at = ?10, completed_at = ?11, closed_at = ?12, promised_limit = ?13, \
-     promised_unit = ?14, payload = ?15, versions = versions + 1, \
-     first_seq = min(first_seq, ?2) WHERE case_id = ?1";
+     promised_unit = ?14, versions = versions + 1, first_seq = min(first_seq, ?2) \
+     WHERE case_id = ?1";
 
-const INSERT_VERSION: &str = "INSERT OR IGNORE INTO case_versions (case_id, seq, reported_at, \
+const INSERT_VERSION: &str = "INSERT OR IGNORE INTO case_versions (seq, case_id, reported_at, \
      received_at, status, accepted_at, completed_at, payload) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
@@ -98,14 +98,32 @@ impl Writer<'_> {
         for page in pages {
             for rec in &page.records {
                 match rec {
+                    Prepared::Case {
+                        seq,
+                        reported_at,
+                        row,
+                        payload,
+                    } => {
+                        if self.apply_case(tx, *seq, *reported_at, row, payload, &mut out)? {
+                            out.stored += 1;
+                            let acc = match depts.get_mut(&row.department_id) {
+                                Some(a) => a,
+                                None => depts.entry(row.department_id.clone()).or_default(),
+                            };
+                            acc.records += 1;
+                            acc.last_data_at = acc.last_data_at.max(Some(*reported_at));
+                            acc.last_seq = acc.last_seq.max(Some(*seq));
+                        } else {
+                            out.duplicates += 1;
+                        }
+                    }
                     Prepared::Valid {
                         seq,
                         reported_at,
                         entity,
                         payload,
                     } => {
-                        let stored =
-                            self.apply_valid(tx, *seq, *reported_at, entity, payload, &mut out)?;
+                        let stored = self.apply_valid(tx, *seq, *reported_at, entity, payload)?;
                         if stored {
                             out.stored += 1;
                             let acc = depts.entry(entity.department_id().to_owned()).or_default();
@@ -216,10 +234,13 @@ impl Writer<'_> {
         reported_at: i64,
         entity: &Entity,
         payload: &str,
-        out: &mut Applied,
     ) -> Result<bool, SyncError> {
         let n = match entity {
-            Entity::Case(c) => return self.apply_case(tx, seq, reported_at, c, payload, out),
+            Entity::Case(_) => {
+                return Err(SyncError::Internal(
+                    "a case record reached the generic path".into(),
+                ))
+            }
             Entity::Department(d) => tx
                 .prepare_cached(
                     "INSERT INTO departments (dept_id, name, level, region_code, region_name, \
@@ -328,28 +349,40 @@ impl Writer<'_> {
         tx: &Transaction<'_>,
         seq: i64,
         reported_at: i64,
-        c: &jiancha_protocol::Case,
+        c: &CaseRow,
         payload: &str,
         out: &mut Applied,
     ) -> Result<bool, SyncError> {
-        let cols = case_cols(c, reported_at);
-        let status = status_code(c.status);
+        let cols = c.cols;
+        // Every version once, appended by seq; a re-sent seq is a duplicate.
+        let n = tx.prepare_cached(INSERT_VERSION)?.execute(params![
+            seq,
+            c.id,
+            reported_at,
+            self.now,
+            c.status,
+            cols.accepted_at,
+            cols.completed_at,
+            payload
+        ])?;
+        if n == 0 {
+            return Ok(false);
+        }
         let row = params![
             c.id,
             seq,
             reported_at,
             c.department_id,
             c.item_code,
-            case_type_code(c.case_type),
-            status,
+            c.case_type,
+            c.status,
             c.classified,
-            c.application.applied_at.unix(),
+            c.applied_at,
             cols.accepted_at,
             cols.completed_at,
             cols.closed_at,
-            c.promised_limit.value,
-            unit_code(c.promised_limit.unit),
-            payload
+            c.promised_value,
+            c.promised_unit
         ];
         let new = Version {
             seq,
@@ -362,83 +395,52 @@ impl Writer<'_> {
             self.check_version(tx, c, &new, None, None, out)?;
             return Ok(true);
         }
-        // The case is held: keep this version in the history and the highest seq as current.
-        let (cur, cur_status, cur_payload): (Version, String, String) = tx
+        // The case is held: the highest seq is current, whatever the arrival order.
+        let cur: Version = tx
             .prepare_cached(
-                "SELECT seq, reported_at, accepted_at, completed_at, status, payload \
-                 FROM cases WHERE case_id = ?1",
+                "SELECT seq, reported_at, accepted_at, completed_at FROM cases WHERE case_id = ?1",
             )?
             .query_row([&c.id], |r| {
-                Ok((
-                    Version {
+                Ok(Version {
+                    seq: r.get(0)?,
+                    reported_at: r.get(1)?,
+                    accepted_at: r.get(2)?,
+                    completed_at: r.get(3)?,
+                })
+            })?;
+        if seq > cur.seq {
+            tx.prepare_cached(UPDATE_CASE)?.execute(row)?;
+            self.check_version(tx, c, &new, Some(&cur), None, out)?;
+            return Ok(true);
+        }
+        tx.prepare_cached(
+            "UPDATE cases SET versions = versions + 1, first_seq = min(first_seq, ?2) \
+             WHERE case_id = ?1",
+        )?
+        .execute(params![c.id, seq])?;
+        // Arrived out of order: compare with its neighbours in seq order.
+        let neighbour = |sql: &str| {
+            tx.prepare_cached(sql)?
+                .query_row(params![c.id, seq], |r| {
+                    Ok(Version {
                         seq: r.get(0)?,
                         reported_at: r.get(1)?,
                         accepted_at: r.get(2)?,
                         completed_at: r.get(3)?,
-                    },
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?;
-        if cur.seq == seq {
-            return Ok(false);
-        }
-        if seq > cur.seq {
-            tx.prepare_cached(INSERT_VERSION)?.execute(params![
-                c.id,
-                cur.seq,
-                cur.reported_at,
-                self.now,
-                cur_status,
-                cur.accepted_at,
-                cur.completed_at,
-                cur_payload
-            ])?;
-            tx.prepare_cached(UPDATE_CASE)?.execute(row)?;
-            self.check_version(tx, c, &new, Some(&cur), None, out)?;
-        } else {
-            let n = tx.prepare_cached(INSERT_VERSION)?.execute(params![
-                c.id,
-                seq,
-                reported_at,
-                self.now,
-                status,
-                cols.accepted_at,
-                cols.completed_at,
-                payload
-            ])?;
-            if n == 0 {
-                return Ok(false);
-            }
-            tx.prepare_cached(
-                "UPDATE cases SET versions = versions + 1, first_seq = min(first_seq, ?2) \
-                 WHERE case_id = ?1",
-            )?
-            .execute(params![c.id, seq])?;
-            // Arrived out of order: compare with its neighbours in seq order.
-            let neighbour = |sql: &str| {
-                tx.prepare_cached(sql)?
-                    .query_row(params![c.id, seq], |r| {
-                        Ok(Version {
-                            seq: r.get(0)?,
-                            reported_at: r.get(1)?,
-                            accepted_at: r.get(2)?,
-                            completed_at: r.get(3)?,
-                        })
                     })
-                    .optional()
-            };
-            let prev = neighbour(
-                "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
-                 WHERE case_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1",
-            )?;
-            let next = neighbour(
-                "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
-                 WHERE case_id = ?1 AND seq > ?2 ORDER BY seq LIMIT 1",
-            )?
-            .unwrap_or(cur);
-            self.check_version(tx, c, &new, prev.as_ref(), Some(&next), out)?;
-        }
+                })
+                .optional()
+        };
+        let prev = neighbour(
+            "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
+             WHERE case_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1",
+        )?;
+        let next = neighbour(
+            "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
+             WHERE case_id = ?1 AND seq > ?2 ORDER BY seq LIMIT 1",
+        )?
+        .unwrap_or(cur);
+        self.check_version(tx, c, &new, prev.as_ref(), Some(&next), out)?;
         Ok(true)
     }
 
@@ -448,7 +450,7 @@ impl Writer<'_> {
     fn check_version(
         &self,
         tx: &Transaction<'_>,
-        c: &jiancha_protocol::Case,
+        c: &CaseRow,
         new: &Version,
         prev: Option<&Version>,
         next: Option<&Version>,
@@ -456,14 +458,14 @@ impl Writer<'_> {
     ) -> rusqlite::Result<()> {
         let dept = c.department_id.as_str();
         // Art. A9(2)(8): events in an impossible order.
-        for (what, detail) in impossible_sequences(c) {
+        for (what, detail) in &c.impossible {
             let key = format!("impossible_sequence:{}:{what}", c.id);
             let evidence = serde_json::json!({
                 "rule": what,
                 "version": { "seq": new.seq, "reported_at": ts(new.reported_at) },
                 "accepted_at": new.accepted_at.map(ts),
                 "completed_at": new.completed_at.map(ts),
-                "applied_at": ts(c.application.applied_at.unix()),
+                "applied_at": ts(c.applied_at),
             });
             out.findings += self.finding(
                 tx,
@@ -554,7 +556,7 @@ impl Writer<'_> {
     fn compare_pair(
         &self,
         tx: &Transaction<'_>,
-        c: &jiancha_protocol::Case,
+        c: &CaseRow,
         earlier: &Version,
         later: &Version,
         out: &mut Applied,

@@ -179,8 +179,9 @@ pub fn evaluate(
     loop {
         let rows = load_rows(
             db,
-            "SELECT case_id, seq, dept_id, item_code, classified, closed_at, payload \
-             FROM cases WHERE seq > ?1 AND seq <= ?2 ORDER BY seq LIMIT ?3",
+            "SELECT c.case_id, c.seq, c.dept_id, c.item_code, c.classified, c.closed_at, \
+             v.payload FROM cases c JOIN case_versions v ON v.seq = c.seq \
+             WHERE c.seq > ?1 AND c.seq <= ?2 ORDER BY c.seq LIMIT ?3",
             params![from, max_seq, CHUNK as i64],
         )?;
         let Some(last) = rows.last() else { break };
@@ -193,7 +194,8 @@ pub fn evaluate(
         let rows = load_rows(
             db,
             "SELECT c.case_id, c.seq, c.dept_id, c.item_code, c.classified, c.closed_at, \
-             c.payload FROM case_signals s JOIN cases c USING (case_id) \
+             v.payload FROM case_signals s JOIN cases c USING (case_id) \
+             JOIN case_versions v ON v.seq = c.seq \
              WHERE s.next_change_at IS NOT NULL AND s.next_change_at <= ?1 \
              ORDER BY s.next_change_at LIMIT ?2",
             params![at, CHUNK as i64],

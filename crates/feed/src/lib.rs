@@ -24,7 +24,8 @@ pub use findings::{
     WorkCalendar,
 };
 pub use sync::{
-    defer_indexes, rebuild_indexes, sync, Phase, ProgressFn, SyncOptions, SyncProgress, SyncReport,
+    defer_indexes, fetch_only, rebuild_indexes, sync, Phase, ProgressFn, SyncOptions, SyncProgress,
+    SyncReport,
 };
 
 use jiancha_protocol::{Case, CaseDigest, DigestResult};
@@ -74,7 +75,9 @@ impl From<jiancha_store::rusqlite::Error> for SyncError {
 /// The canonical case digest over the latest version of every case in the cache
 /// (`jiancha db digest`); equal to the simulator's for a faithful sync.
 pub fn db_digest(db: &Db) -> Result<DigestResult, SyncError> {
-    let mut st = db.conn().prepare("SELECT case_id, payload FROM cases")?;
+    let mut st = db.conn().prepare(
+        "SELECT c.case_id, v.payload FROM cases c JOIN case_versions v ON v.seq = c.seq",
+    )?;
     let mut rows = st.query([])?;
     let mut digest = CaseDigest::new();
     while let Some(r) = rows.next()? {

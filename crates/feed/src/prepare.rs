@@ -18,6 +18,14 @@ pub(crate) enum Prepared {
         entity: Entity,
         payload: String,
     },
+    /// A valid case record, reduced to the columns the writer needs (the parsed tree is
+    /// dropped on the fetch side: it is several times the size of the payload).
+    Case {
+        seq: i64,
+        reported_at: i64,
+        row: CaseRow,
+        payload: String,
+    },
     /// A malformed record: what was wrong and the exact raw text.
     Malformed {
         malformed: Malformed,
@@ -38,19 +46,38 @@ pub(crate) fn prepare_record(raw: &RawValue) -> Prepared {
     let text = raw.get();
     match validate(text) {
         Ok(rec) => {
-            let payload = match &rec.entity {
-                Entity::Department(d) => serde_json::to_string(d),
-                Entity::Item(i) => serde_json::to_string(i),
-                Entity::Case(c) => serde_json::to_string(&**c),
-                Entity::Evaluation(e) => serde_json::to_string(e),
-                Entity::Complaint(c) => serde_json::to_string(c),
+            // Store the `data` object exactly as received (the digest and the clock re-read it
+            // through the protocol's types); slicing it out is cheaper than re-serialising.
+            #[derive(serde::Deserialize)]
+            struct DataOnly<'a> {
+                #[serde(borrow)]
+                data: &'a RawValue,
             }
-            .expect("protocol entities serialise");
-            Prepared::Valid {
-                seq: rec.seq as i64,
-                reported_at: rec.reported_at.unix(),
-                entity: rec.entity,
-                payload,
+            let payload = match serde_json::from_str::<DataOnly<'_>>(text) {
+                Ok(d) => d.data.get().to_owned(),
+                Err(_) => match &rec.entity {
+                    Entity::Department(d) => serde_json::to_string(d),
+                    Entity::Item(i) => serde_json::to_string(i),
+                    Entity::Case(c) => serde_json::to_string(&**c),
+                    Entity::Evaluation(e) => serde_json::to_string(e),
+                    Entity::Complaint(c) => serde_json::to_string(c),
+                }
+                .expect("protocol entities serialise"),
+            };
+            let reported_at = rec.reported_at.unix();
+            match rec.entity {
+                Entity::Case(c) => Prepared::Case {
+                    seq: rec.seq as i64,
+                    reported_at,
+                    row: CaseRow::new(&c, reported_at),
+                    payload,
+                },
+                entity => Prepared::Valid {
+                    seq: rec.seq as i64,
+                    reported_at,
+                    entity,
+                    payload,
+                },
             }
         }
         Err(malformed) => Prepared::Malformed {
@@ -164,7 +191,43 @@ pub(crate) fn satisfaction_code(s: Satisfaction) -> i64 {
     }
 }
 
+/// What the writer needs of a case version.
+#[derive(Debug)]
+pub(crate) struct CaseRow {
+    pub id: String,
+    pub department_id: String,
+    pub item_code: String,
+    pub case_type: &'static str,
+    pub status: &'static str,
+    pub classified: bool,
+    pub applied_at: i64,
+    pub promised_value: u32,
+    pub promised_unit: &'static str,
+    pub cols: CaseCols,
+    /// Impossible orders of events (Art. A9(2)(8)), see [`impossible_sequences`].
+    pub impossible: Vec<(&'static str, String)>,
+}
+
+impl CaseRow {
+    pub fn new(c: &Case, reported_at: i64) -> CaseRow {
+        CaseRow {
+            id: c.id.clone(),
+            department_id: c.department_id.clone(),
+            item_code: c.item_code.clone(),
+            case_type: case_type_code(c.case_type),
+            status: status_code(c.status),
+            classified: c.classified,
+            applied_at: c.application.applied_at.unix(),
+            promised_value: c.promised_limit.value,
+            promised_unit: unit_code(c.promised_limit.unit),
+            cols: case_cols(c, reported_at),
+            impossible: impossible_sequences(c),
+        }
+    }
+}
+
 /// The columns of `cases` derived from a case version.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct CaseCols {
     pub accepted_at: Option<i64>,
     pub completed_at: Option<i64>,

@@ -311,7 +311,7 @@ async fn evaluation_stores_signals_so_queues_are_a_query() {
     // The stored classification is the clock's, case by case.
     let mut st = db
         .conn()
-        .prepare("SELECT s.case_id, s.signal, c.payload, c.closed_at FROM case_signals s JOIN cases c USING (case_id) LIMIT 300")
+        .prepare("SELECT s.case_id, s.signal, c.payload, c.closed_at FROM case_signals s JOIN case_current c USING (case_id) LIMIT 300")
         .unwrap();
     let rows: Vec<(String, String, String, Option<i64>)> = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
