@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use jiancha_feedsim::{build_index, World, WorldConfig};
+use jiancha_feedsim::{build_index, serve, ServeConfig, World, WorldConfig};
 use jiancha_protocol::CaseDigest;
 
 fn main() {
@@ -50,9 +50,40 @@ fn main() {
     }
     let digest_s = t.elapsed().as_secs_f64();
 
+    // Serving over loopback HTTP: fetch pages of 5000 (no gzip, bodies not parsed) for up to
+    // 500,000 records.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (http_records, http_s, http_bytes) = rt.block_on(async {
+        let mut cfg = ServeConfig::new(WorldConfig::new(1, n));
+        cfg.gzip = false;
+        let h = serve(cfg).await.expect("serve");
+        let client = reqwest::Client::new();
+        let stop = h.latest_seq().min(500_000);
+        let t = Instant::now();
+        let mut after = 0u64;
+        let mut bytes = 0usize;
+        while after < stop {
+            let b = client
+                .get(format!("{}/v1/changes?after={after}&limit=5000", h.url()))
+                .send()
+                .await
+                .expect("send")
+                .bytes()
+                .await
+                .expect("body");
+            bytes += b.len();
+            after = (after + 5000).min(h.latest_seq());
+        }
+        let s = t.elapsed().as_secs_f64();
+        h.shutdown().await;
+        (after, s, bytes)
+    });
+
     println!(
         "{}",
         serde_json::json!({
+            "http_records_per_s": (http_records as f64 / http_s).round(),
+            "http_mb_per_s": http_bytes as f64 / 1e6 / http_s,
             "cases": n,
             "versions": versions,
             "plan_cases_per_s": (n as f64 / plan_s).round(),

@@ -561,33 +561,48 @@ async fn changes(
         (lo, hi, next, latest, (from + 1, slice))
     };
     let (first, slice) = entries;
-    let mut records: Vec<String> = Vec::with_capacity((hi - lo) as usize + 8);
-    for seq in lo + 1..=hi {
-        let Some(r) = sh.record_at(seq, &slice, first) else {
-            continue;
-        };
-        records.push(r.to_json());
-        if f.malformed && seq > c {
-            if let Some(variant) = malformed_variant(sh.world.config().seed, seq) {
-                records.push(malformed_record(&r, variant));
-            }
-        }
-    }
-    if f.reorder {
-        let mut r = Rng::new(sh.world.config().seed, 0x5EED, n);
-        for k in (1..records.len()).rev() {
-            records.swap(k, r.index(k + 1));
-        }
-    }
-    let mut body = Vec::with_capacity(records.iter().map(|r| r.len() + 1).sum::<usize>() + 96);
+    let mut body = Vec::with_capacity((hi - lo) as usize * 900 + 160);
     body.extend_from_slice(b"{\"schema_version\":\"");
     body.extend_from_slice(SCHEMA_VERSION.as_bytes());
     body.extend_from_slice(b"\",\"records\":[");
-    for (k, r) in records.iter().enumerate() {
-        if k > 0 {
-            body.push(b',');
+    if !f.malformed && !f.reorder {
+        // The common path: serialise straight into the body.
+        let mut first_record = true;
+        for seq in lo + 1..=hi {
+            let Some(r) = sh.record_at(seq, &slice, first) else {
+                continue;
+            };
+            if !first_record {
+                body.push(b',');
+            }
+            first_record = false;
+            serde_json::to_writer(&mut body, &r).expect("records serialise");
         }
-        body.extend_from_slice(r.as_bytes());
+    } else {
+        let mut records: Vec<String> = Vec::with_capacity((hi - lo) as usize + 8);
+        for seq in lo + 1..=hi {
+            let Some(r) = sh.record_at(seq, &slice, first) else {
+                continue;
+            };
+            records.push(r.to_json());
+            if f.malformed && seq > c {
+                if let Some(variant) = malformed_variant(sh.world.config().seed, seq) {
+                    records.push(malformed_record(&r, variant));
+                }
+            }
+        }
+        if f.reorder {
+            let mut r = Rng::new(sh.world.config().seed, 0x5EED, n);
+            for k in (1..records.len()).rev() {
+                records.swap(k, r.index(k + 1));
+            }
+        }
+        for (k, r) in records.iter().enumerate() {
+            if k > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(r.as_bytes());
+        }
     }
     let _ = write!(
         body,

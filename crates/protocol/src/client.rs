@@ -28,7 +28,7 @@ pub fn status_action(status: u16) -> StatusAction {
         403 => StatusAction::Stop("无权限 (403): the feed refused this token"),
         404 => StatusAction::Stop("地址错误 (404): no feed at this URL; check the feed address"),
         410 => StatusAction::Stop(
-            "游标失效 (410): the cursor is older than the feed keeps; a full resync is needed",
+            "游标失效 (410): the cursor is not valid in this feed (expired, or the feed was rebuilt); a full resync is needed",
         ),
         _ => StatusAction::Stop("意外响应: the feed answered with an unexpected HTTP status"),
     }
