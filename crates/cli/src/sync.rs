@@ -24,6 +24,13 @@ pub struct Args {
     /// Records per request (1..=5000).
     #[arg(long, default_value_t = 5000)]
     page_size: u32,
+    /// Commit after at least this many records (many pages per transaction).
+    #[arg(long, default_value_t = 30_000)]
+    batch_records: usize,
+    /// Load into an empty cache without secondary indexes (built at the end) when at least
+    /// this many records are to come.
+    #[arg(long, default_value_t = 20_000)]
+    cold_load_min: u64,
     /// Give up after this many consecutive failures of one request (0 = never).
     #[arg(long, default_value_t = 40)]
     max_attempts: u32,
@@ -51,6 +58,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut opts = SyncOptions::new(&args.feed);
     opts.token = args.token.clone();
     opts.page_size = args.page_size;
+    opts.batch_records = args.batch_records.max(1);
+    opts.cold_load_min_records = args.cold_load_min;
     opts.retry.max_attempts = (args.max_attempts > 0).then_some(args.max_attempts);
     opts.retry.base = Duration::from_millis(args.backoff_ms.max(1));
     opts.findings.silent_working_hours = args.silent_hours;
