@@ -242,3 +242,24 @@ fn honest_departments_never_fall_silent_for_two_working_days() {
         assert!(pubs[&silent].iter().all(|&p| p < since.unix()));
     }
 }
+
+#[test]
+fn every_simulated_record_round_trips_through_validate() {
+    let w = world(4, 1500);
+    let mut n = 0;
+    for seq in 1..=w.catalog_len() {
+        let r = w.catalog_record(seq).unwrap();
+        assert_eq!(jiancha_protocol::validate(&r.to_json()).unwrap(), r);
+    }
+    for i in 0..1500 {
+        let p = w.plan(i);
+        for v in &p.versions {
+            let r = w.render(&p, v.0, 1000 + n).unwrap();
+            let back = jiancha_protocol::validate(&r.to_json())
+                .unwrap_or_else(|e| panic!("case {i} slot {}: {e}", v.0));
+            assert_eq!(back, r);
+            n += 1;
+        }
+    }
+    assert!(n > 3000, "{n} records");
+}
