@@ -447,3 +447,39 @@ async fn live_ticker_follows_the_callers_clock() {
     assert_eq!(h.sim_now().unix(), start + 48 * 3600);
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn console_demo_preset_serves_history_ending_at_the_callers_now() {
+    let now = Timestamp::parse("2026-11-27T10:30:00+08:00").unwrap();
+    let t0 = Instant::now();
+    let fake = Arc::new(Mutex::new(t0));
+    let f2 = fake.clone();
+    let h = serve(ServeConfig::console_demo(
+        now,
+        Arc::new(move || *f2.lock().unwrap()),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(h.sim_now(), now);
+    assert!(h.latest_seq() > 20_000);
+    let health: jiancha_protocol::Health = reqwest::get(format!("{}/v1/health", h.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health.server_time, now);
+    let before = h.latest_seq();
+    // Ten real seconds at the preset's speed is more than a simulated working day.
+    *fake.lock().unwrap() = t0 + Duration::from_secs(10);
+    let mut waited = 0;
+    while h.latest_seq() == before && waited < 300 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        waited += 1;
+    }
+    assert!(
+        h.latest_seq() > before,
+        "live mode publishes as the caller's clock advances"
+    );
+    h.shutdown().await;
+}
