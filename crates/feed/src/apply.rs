@@ -56,6 +56,9 @@ pub(crate) struct Writer<'a> {
     pub findings: &'a FindingConfig,
     /// Wall clock (Unix seconds) stamped on what this batch received.
     pub now: i64,
+    /// A cold bulk load: the history's (case_id, seq) index is deferred, so out-of-order
+    /// versions queue their order-dependent checks in `pending_checks`.
+    pub cold: bool,
 }
 
 const INSERT_CASE: &str = "INSERT INTO cases (case_id, seq, first_seq, reported_at, dept_id, \
@@ -78,7 +81,7 @@ const INSERT_FINDING: &str = "INSERT OR IGNORE INTO integrity_findings (key, kin
      case_id, observed_at, summary, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 /// A stored version of a case, as compared for integrity findings.
-struct Version {
+pub(crate) struct Version {
     seq: i64,
     reported_at: i64,
     accepted_at: Option<i64>,
@@ -392,7 +395,7 @@ impl Writer<'_> {
         };
         if tx.prepare_cached(INSERT_CASE)?.execute(row)? == 1 {
             out.new_cases += 1;
-            self.check_version(tx, c, &new, None, None, out)?;
+            self.check_version(tx, c, &new, None, None, out, true)?;
             return Ok(true);
         }
         // The case is held: the highest seq is current, whatever the arrival order.
@@ -410,7 +413,7 @@ impl Writer<'_> {
             })?;
         if seq > cur.seq {
             tx.prepare_cached(UPDATE_CASE)?.execute(row)?;
-            self.check_version(tx, c, &new, Some(&cur), None, out)?;
+            self.check_version(tx, c, &new, Some(&cur), None, out, true)?;
             return Ok(true);
         }
         tx.prepare_cached(
@@ -418,6 +421,15 @@ impl Writer<'_> {
              WHERE case_id = ?1",
         )?
         .execute(params![c.id, seq])?;
+        if self.cold {
+            // No history index yet: check once it is rebuilt (`run_pending_checks`).
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO pending_checks (case_id, seq) VALUES (?1, ?2)",
+            )?
+            .execute(params![c.id, seq])?;
+            self.check_version(tx, c, &new, None, None, out, false)?;
+            return Ok(true);
+        }
         // Arrived out of order: compare with its neighbours in seq order.
         let neighbour = |sql: &str| {
             tx.prepare_cached(sql)?
@@ -440,13 +452,14 @@ impl Writer<'_> {
              WHERE case_id = ?1 AND seq > ?2 ORDER BY seq LIMIT 1",
         )?
         .unwrap_or(cur);
-        self.check_version(tx, c, &new, prev.as_ref(), Some(&next), out)?;
+        self.check_version(tx, c, &new, prev.as_ref(), Some(&next), out, true)?;
         Ok(true)
     }
 
     /// Integrity findings visible from one case version `new` and its neighbours in seq order
     /// (`prev` below it, `next` above it: `next` is set only when `new` arrived out of order).
     /// The result does not depend on arrival order: pairs are always adjacent in seq order.
+    #[allow(clippy::too_many_arguments)]
     fn check_version(
         &self,
         tx: &Transaction<'_>,
@@ -455,6 +468,7 @@ impl Writer<'_> {
         prev: Option<&Version>,
         next: Option<&Version>,
         out: &mut Applied,
+        order_checks: bool,
     ) -> rusqlite::Result<()> {
         let dept = c.department_id.as_str();
         // Art. A9(2)(8): events in an impossible order.
@@ -478,20 +492,94 @@ impl Writer<'_> {
                 &evidence,
             )?;
         }
+        if !order_checks {
+            return Ok(());
+        }
+        self.check_order(tx, &c.id, dept, new, prev, next, out)
+    }
+
+    /// Runs the order-dependent checks queued during a cold load (needs the history index).
+    pub fn run_pending_checks(&self, db: &mut Db) -> Result<u64, SyncError> {
+        db.write(|tx| {
+            let pending: Vec<(String, i64, String)> = {
+                let mut st = tx.prepare(
+                    "SELECT p.case_id, p.seq, c.dept_id FROM pending_checks p \
+                     JOIN cases c USING (case_id) ORDER BY p.case_id, p.seq",
+                )?;
+                let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut out = Applied::default();
+            for (case_id, seq, dept) in &pending {
+                let get = |sql: &str| {
+                    tx.prepare_cached(sql)?
+                        .query_row(params![case_id, seq], |r| {
+                            Ok(Version {
+                                seq: r.get(0)?,
+                                reported_at: r.get(1)?,
+                                accepted_at: r.get(2)?,
+                                completed_at: r.get(3)?,
+                            })
+                        })
+                        .optional()
+                };
+                let Some(new) = get(
+                    "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
+                     WHERE case_id = ?1 AND seq = ?2",
+                )?
+                else {
+                    continue;
+                };
+                let prev = get(
+                    "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
+                     WHERE case_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1",
+                )?;
+                let next = get(
+                    "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
+                     WHERE case_id = ?1 AND seq > ?2 ORDER BY seq LIMIT 1",
+                )?;
+                self.check_order(
+                    tx,
+                    case_id,
+                    dept,
+                    &new,
+                    prev.as_ref(),
+                    next.as_ref(),
+                    &mut out,
+                )?;
+            }
+            tx.execute("DELETE FROM pending_checks", [])?;
+            Ok(out.findings)
+        })
+    }
+
+    /// The findings that depend on a version's neighbours in seq order: backdating between
+    /// adjacent versions and the late report of the earliest version showing the acceptance.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn check_order(
+        &self,
+        tx: &Transaction<'_>,
+        case_id: &str,
+        dept: &str,
+        new: &Version,
+        prev: Option<&Version>,
+        next: Option<&Version>,
+        out: &mut Applied,
+    ) -> rusqlite::Result<()> {
         // Art. A9(2)(8), B4(5): a time that decides a limit, rewritten after it was reported.
         if let (Some(p), Some(n)) = (prev, next) {
             // `new` now sits between them: they are no longer adjacent.
             for field in ["accepted_at", "completed_at"] {
-                let key = format!("backdated:{}:{field}:{}:{}", c.id, p.seq, n.seq);
+                let key = format!("backdated:{}:{field}:{}:{}", case_id, p.seq, n.seq);
                 let gone = tx.execute("DELETE FROM integrity_findings WHERE key = ?1", [key])?;
                 out.findings = out.findings.saturating_sub(gone as u64);
             }
         }
         if let Some(p) = prev {
-            self.compare_pair(tx, c, p, new, out)?;
+            self.compare_pair(tx, case_id, dept, p, new, out)?;
         }
         if let Some(n) = next {
-            self.compare_pair(tx, c, new, n, out)?;
+            self.compare_pair(tx, case_id, dept, new, n, out)?;
         }
         // Art. B4(5) 不按时报送: the earliest version showing the acceptance was reported late.
         let Some(acc) = new.accepted_at else {
@@ -506,14 +594,14 @@ impl Writer<'_> {
                     "SELECT 1 FROM case_versions WHERE case_id = ?1 AND seq < ?2 \
                      AND accepted_at IS NOT NULL LIMIT 1",
                 )?
-                .query_row(params![c.id, new.seq], |_| Ok(()))
+                .query_row(params![case_id, new.seq], |_| Ok(()))
                 .optional()?
                 .is_none(),
         };
         if !earliest {
             return Ok(());
         }
-        let key = format!("late_report:{}", c.id);
+        let key = format!("late_report:{}", case_id);
         if next.is_some() {
             // A later version may have been judged first; this earlier one decides now.
             let gone = tx.execute("DELETE FROM integrity_findings WHERE key = ?1", [&key])?;
@@ -536,11 +624,11 @@ impl Writer<'_> {
                 &key,
                 "late_report",
                 dept,
-                Some(&c.id),
+                Some(case_id),
                 new.reported_at,
                 &format!(
                     "办件 {} 受理于 {}，{} 才上报（迟报 {:.1} 个工作小时）",
-                    c.id,
+                    case_id,
                     ts(acc),
                     ts(new.reported_at),
                     hours
@@ -556,7 +644,8 @@ impl Writer<'_> {
     fn compare_pair(
         &self,
         tx: &Transaction<'_>,
-        c: &CaseRow,
+        case_id: &str,
+        dept: &str,
         earlier: &Version,
         later: &Version,
         out: &mut Applied,
@@ -579,7 +668,10 @@ impl Writer<'_> {
             if a == b {
                 continue;
             }
-            let key = format!("backdated:{}:{field}:{}:{}", c.id, earlier.seq, later.seq);
+            let key = format!(
+                "backdated:{}:{field}:{}:{}",
+                case_id, earlier.seq, later.seq
+            );
             let evidence = serde_json::json!({
                 "field": field,
                 "earlier": { "seq": earlier.seq, "reported_at": ts(earlier.reported_at), field: ts(a) },
@@ -595,12 +687,12 @@ impl Writer<'_> {
                 tx,
                 &key,
                 "backdated",
-                &c.department_id,
-                Some(&c.id),
+                dept,
+                Some(case_id),
                 later.reported_at,
                 &format!(
                     "办件 {} 的{name}在上报后被改写：{} → {}，{dir}",
-                    c.id,
+                    case_id,
                     ts(a),
                     ts(b)
                 ),

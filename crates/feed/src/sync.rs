@@ -247,6 +247,7 @@ pub async fn sync(
             calendar: &*cal,
             findings: &findings,
             now: 0,
+            cold,
         };
         let mut total = Applied::default();
         let mut write_time = Duration::ZERO;
@@ -335,6 +336,25 @@ pub async fn sync(
             .await
             .map_err(join_err)??;
     }
+    // Order-dependent checks of versions that arrived out of order during a cold load (also
+    // those left by a run killed before it got here).
+    let (cal2, findings2, feed3) = (calendar.clone(), opts.findings.clone(), feed.clone());
+    let (db_back, pending_findings) = tokio::task::spawn_blocking(move || {
+        let w = Writer {
+            feed: &feed3,
+            calendar: &*cal2,
+            findings: &findings2,
+            now: unix_now(),
+            cold: false,
+        };
+        let n = w.run_pending_checks(&mut db);
+        (db, n)
+    })
+    .await
+    .map_err(join_err)?;
+    let mut db = db_back;
+    let mut applied = applied;
+    applied.findings += pending_findings?;
     let index_time = t.elapsed();
 
     // The feed's clock now, for the silence check (and the queues' "now" in live mode).
@@ -403,14 +423,15 @@ fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
-/// Drops the secondary indexes of `cases`, remembering their SQL (one transaction, so a kill
+/// Drops the secondary indexes of `cases` and `case_versions`, remembering their SQL (one transaction, so a kill
 /// either leaves them all in place or all recorded).
 pub fn defer_indexes(db: &mut Db) -> Result<usize, SyncError> {
     db.write(|tx| {
         let idx: Vec<(String, String)> = {
             let mut st = tx.prepare(
                 "SELECT name, sql FROM sqlite_master \
-                 WHERE type = 'index' AND tbl_name = 'cases' AND sql IS NOT NULL",
+                 WHERE type = 'index' AND tbl_name IN ('cases', 'case_versions') \
+                 AND sql IS NOT NULL",
             )?;
             let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             rows.collect::<Result<_, _>>()?

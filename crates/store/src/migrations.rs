@@ -29,6 +29,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_feed_cache"),
     migration!(3, "0003_case_signals"),
     migration!(4, "0004_case_payload_once"),
+    migration!(5, "0005_pending_checks"),
     migration!(20, "0020_workflow"),
     migration!(40, "0040_sms"),
     migration!(50, "0050_calendar_edits"),
