@@ -11,7 +11,8 @@ export default defineConfig({
   base: './',
   plugins: [vue()],
   define: {
-    __VUE_OPTIONS_API__: 'false',
+    // Kept on: later screens may use components written with the Options API.
+    __VUE_OPTIONS_API__: 'true',
     __VUE_PROD_DEVTOOLS__: 'false',
     __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
     __VUE_I18N_FULL_INSTALL__: 'true',
