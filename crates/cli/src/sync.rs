@@ -25,7 +25,7 @@ pub struct Args {
     #[arg(long, default_value_t = 5000)]
     page_size: u32,
     /// Commit after at least this many records (many pages per transaction).
-    #[arg(long, default_value_t = 30_000)]
+    #[arg(long, default_value_t = 200_000)]
     batch_records: usize,
     /// Load into an empty cache without secondary indexes (built at the end) when at least
     /// this many records are to come.

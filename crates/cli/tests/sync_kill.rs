@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use jiancha_feedsim::{serve, Faults, Plant, ServeConfig, WorldConfig};
 use jiancha_store::Db;

@@ -71,7 +71,7 @@ const UPDATE_CASE: &str = "UPDATE cases SET seq = ?2, reported_at = ?3, dept_id 
      item_code = ?5, case_type = ?6, status = ?7, classified = ?8, applied_at = ?9, \
      accepted_at = ?10, completed_at = ?11, closed_at = ?12, promised_limit = ?13, \
      promised_unit = ?14, versions = versions + 1, first_seq = min(first_seq, ?2) \
-     WHERE case_id = ?1";
+     WHERE rowid = ?15 AND case_id = ?1";
 
 const INSERT_VERSION: &str = "INSERT OR IGNORE INTO case_versions (seq, case_id, reported_at, \
      received_at, status, accepted_at, completed_at, payload) \
@@ -89,13 +89,13 @@ pub(crate) struct Version {
 }
 
 impl Writer<'_> {
-    /// Applies `pages` and moves the cursor to the last page's `next_cursor`, in one
-    /// transaction.
-    pub fn apply(&self, db: &mut Db, pages: &[PreparedPage]) -> Result<Applied, SyncError> {
-        db.write(|tx| self.apply_tx(tx, pages))
-    }
-
-    fn apply_tx(&self, tx: &Transaction<'_>, pages: &[PreparedPage]) -> Result<Applied, SyncError> {
+    /// Applies `pages` inside `tx` and moves the cursor to the last page's `next_cursor`:
+    /// the records and the cursor that covers them commit together.
+    pub(crate) fn apply_tx(
+        &self,
+        tx: &Transaction<'_>,
+        pages: &[PreparedPage],
+    ) -> Result<Applied, SyncError> {
         let mut out = Applied::default();
         let mut depts: HashMap<String, DeptAcc> = HashMap::new();
         for page in pages {
@@ -393,34 +393,57 @@ impl Writer<'_> {
             accepted_at: cols.accepted_at,
             completed_at: cols.completed_at,
         };
-        if tx.prepare_cached(INSERT_CASE)?.execute(row)? == 1 {
+        // The case as held (one primary-key look-up; the row is then addressed by rowid).
+        let held: Option<(i64, Version)> = tx
+            .prepare_cached(
+                "SELECT rowid, seq, reported_at, accepted_at, completed_at FROM cases \
+                 WHERE case_id = ?1",
+            )?
+            .query_row([&c.id], |r| {
+                Ok((
+                    r.get(0)?,
+                    Version {
+                        seq: r.get(1)?,
+                        reported_at: r.get(2)?,
+                        accepted_at: r.get(3)?,
+                        completed_at: r.get(4)?,
+                    },
+                ))
+            })
+            .optional()?;
+        let Some((rowid, cur)) = held else {
+            tx.prepare_cached(INSERT_CASE)?.execute(row)?;
             out.new_cases += 1;
             self.check_version(tx, c, &new, None, None, out, true)?;
             return Ok(true);
-        }
+        };
         // The case is held: the highest seq is current, whatever the arrival order.
-        let cur: Version = tx
-            .prepare_cached(
-                "SELECT seq, reported_at, accepted_at, completed_at FROM cases WHERE case_id = ?1",
-            )?
-            .query_row([&c.id], |r| {
-                Ok(Version {
-                    seq: r.get(0)?,
-                    reported_at: r.get(1)?,
-                    accepted_at: r.get(2)?,
-                    completed_at: r.get(3)?,
-                })
-            })?;
         if seq > cur.seq {
-            tx.prepare_cached(UPDATE_CASE)?.execute(row)?;
+            tx.prepare_cached(UPDATE_CASE)?.execute(params![
+                c.id,
+                seq,
+                reported_at,
+                c.department_id,
+                c.item_code,
+                c.case_type,
+                c.status,
+                c.classified,
+                c.applied_at,
+                cols.accepted_at,
+                cols.completed_at,
+                cols.closed_at,
+                c.promised_value,
+                c.promised_unit,
+                rowid
+            ])?;
             self.check_version(tx, c, &new, Some(&cur), None, out, true)?;
             return Ok(true);
         }
         tx.prepare_cached(
             "UPDATE cases SET versions = versions + 1, first_seq = min(first_seq, ?2) \
-             WHERE case_id = ?1",
+             WHERE rowid = ?1",
         )?
-        .execute(params![c.id, seq])?;
+        .execute(params![rowid, seq])?;
         if self.cold {
             // No history index yet: check once it is rebuilt (`run_pending_checks`).
             tx.prepare_cached(

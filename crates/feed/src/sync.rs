@@ -26,8 +26,10 @@ pub struct SyncOptions {
     pub token: Option<String>,
     /// Records per request (the feed clamps to 5000).
     pub page_size: u32,
-    /// Commit after at least this many records are queued (many pages per transaction).
+    /// Commit after at least this many records (many pages per transaction) …
     pub batch_records: usize,
+    /// … or after this long, so other writers of the cache never wait long for the lock.
+    pub commit_interval: Duration,
     /// Per-request timeout.
     pub request_timeout: Duration,
     /// Retry of transient errors.
@@ -49,7 +51,8 @@ impl SyncOptions {
             feed: feed.into().trim_end_matches('/').to_owned(),
             token: None,
             page_size: MAX_PAGE_SIZE,
-            batch_records: 30_000,
+            batch_records: 200_000,
+            commit_interval: Duration::from_secs(2),
             request_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             cache_mib: 64,
@@ -135,6 +138,39 @@ pub struct SyncReport {
 /// false`). Resumable: stopping at any point (even SIGKILL) loses nothing that was committed,
 /// and the next run continues from the committed cursor.
 pub async fn sync(
+    db_path: &Path,
+    opts: &SyncOptions,
+    calendar: Arc<dyn WorkCalendar>,
+    progress: ProgressFn,
+) -> Result<SyncReport, SyncError> {
+    let result = sync_inner(db_path, opts, calendar, progress).await;
+    // The feed's last error, for the status screen (the records committed before it stay).
+    let (path, feed) = (
+        db_path.to_owned(),
+        opts.feed.trim_end_matches('/').to_owned(),
+    );
+    let error = result.as_ref().err().map(|e| e.to_string());
+    let _ = tokio::task::spawn_blocking(move || -> Result<(), SyncError> {
+        let mut db = Db::open(&path)?;
+        db.write(|tx| match &error {
+            Some(e) => tx.execute(
+                "INSERT INTO sync_cursor (feed, cursor, updated_at, last_error, last_error_at) \
+                 VALUES (?1, '0', ?3, ?2, ?3) ON CONFLICT (feed) DO UPDATE SET \
+                 last_error = excluded.last_error, last_error_at = excluded.last_error_at",
+                params![feed, e, unix_now()],
+            ),
+            None => tx.execute(
+                "UPDATE sync_cursor SET last_error = NULL WHERE feed = ?1",
+                params![feed],
+            ),
+        })?;
+        Ok(())
+    })
+    .await;
+    result
+}
+
+async fn sync_inner(
     db_path: &Path,
     opts: &SyncOptions,
     calendar: Arc<dyn WorkCalendar>,
@@ -240,6 +276,7 @@ pub async fn sync(
     let writer_feed = feed.clone();
     let findings = opts.findings.clone();
     let batch_records = opts.batch_records.max(1);
+    let commit_interval = opts.commit_interval;
     let cal = calendar.clone();
     let writer = tokio::task::spawn_blocking(move || {
         let w = Writer {
@@ -253,35 +290,41 @@ pub async fn sync(
         let mut write_time = Duration::ZERO;
         let result = (|| {
             while let Some(first) = rx.blocking_recv() {
-                // Many pages per transaction: fewer commits and checkpoints rewrite the same
-                // b-tree pages less often. Waiting costs nothing: the writer is otherwise idle.
-                let mut n = first.records.len();
-                let mut pages = vec![first];
-                while n < batch_records {
-                    match rx.blocking_recv() {
-                        Some(p) => {
-                            n += p.records.len();
-                            pages.push(p);
+                // One transaction takes pages as they come until `batch_records` records or
+                // `commit_interval` have passed (or the feed is caught up): fewer commits mean
+                // the same b-tree pages are written to the WAL and checkpointed fewer times.
+                // Each page's records go into the transaction at once, so memory stays at a
+                // couple of pages; the cursor moves with every page, inside the transaction.
+                let opened = Instant::now();
+                let (applied, n, cursor) = db.write(|tx| {
+                    let mut page = first;
+                    let mut applied = Applied::default();
+                    let mut n = 0usize;
+                    loop {
+                        let w = Writer {
+                            now: unix_now(),
+                            ..w
+                        };
+                        let t = Instant::now();
+                        applied += w.apply_tx(tx, std::slice::from_ref(&page))?;
+                        write_time += t.elapsed();
+                        n += page.records.len();
+                        if n >= batch_records || opened.elapsed() >= commit_interval {
+                            break;
                         }
-                        None => break,
+                        match rx.blocking_recv() {
+                            Some(p) => page = p,
+                            None => break,
+                        }
                     }
-                }
-                let w = Writer {
-                    now: unix_now(),
-                    ..w
-                };
-                let t = Instant::now();
-                let applied = w.apply(&mut db, &pages)?;
-                write_time += t.elapsed();
+                    Ok::<_, SyncError>((applied, n, page.next_cursor))
+                })?;
                 total += applied;
-                let cursor = pages.last().map(|p| p.next_cursor.clone());
                 writer_report(&|s| {
                     s.records += n as u64;
                     s.stored += applied.stored;
                     s.quarantined += applied.quarantined;
-                    if let Some(c) = &cursor {
-                        s.cursor = c.clone();
-                    }
+                    s.cursor = cursor.clone();
                 })
             }
             Ok::<_, SyncError>(())

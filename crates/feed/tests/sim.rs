@@ -381,6 +381,17 @@ async fn permanent_errors_stop_with_a_clear_message() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("403"), "{e}");
+    {
+        let db = Db::open(&path).unwrap();
+        let last: String = db
+            .conn()
+            .query_row("SELECT last_error FROM sync_cursor", [], |r| r.get(0))
+            .unwrap();
+        assert!(
+            last.contains("403"),
+            "the feed's last error is kept: {last}"
+        );
+    }
     o.token = Some("secret".into());
     let r = run(&path, &o).await;
     assert_eq!(r.cases, h.truth().digest.cases);
