@@ -134,7 +134,7 @@ fn draw_progress(p: &SyncProgress) {
         Phase::Checking => "核查",
         Phase::Done => "完成",
     };
-    let pct = match (p.latest_seq, p.cursor.parse::<u64>()) {
+    let pct = match (p.latest_seq, p.fetched_cursor.parse::<u64>()) {
         (Some(l), Ok(c)) if l > 0 => format!(" {:>5.1}%", (c.min(l) as f64 * 100.0) / l as f64),
         _ => String::new(),
     };
@@ -145,7 +145,8 @@ fn draw_progress(p: &SyncProgress) {
     let mut err = std::io::stderr().lock();
     let _ = write!(
         err,
-        "\r\x1b[2K{phase}{pct}  {} 条  隔离 {}  {:.1} MB  {:.0} 条/s{retry}",
+        "\r\x1b[2K{phase}{pct}  已收 {} 条  已提交 {} 条  隔离 {}  {:.1} MB  {:.0} 条/s{retry}",
+        p.received,
         p.records,
         p.quarantined,
         p.bytes as f64 / 1_048_576.0,

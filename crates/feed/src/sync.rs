@@ -84,6 +84,10 @@ pub struct SyncProgress {
     pub phase: Phase,
     /// Records committed by this run (stored + duplicates + quarantined).
     pub records: u64,
+    /// Records fetched and validated by this run (committed or about to be).
+    pub received: u64,
+    /// The cursor of the latest page fetched (ahead of the committed `cursor`).
+    pub fetched_cursor: String,
     /// Records that changed the cache.
     pub stored: u64,
     /// Records quarantined by this run.
@@ -92,7 +96,7 @@ pub struct SyncProgress {
     pub bytes: u64,
     /// Since the sync started.
     pub elapsed: Duration,
-    /// Committed records per second so far.
+    /// Received records per second so far.
     pub records_per_s: f64,
     /// The committed cursor.
     pub cursor: String,
@@ -180,6 +184,8 @@ async fn sync_inner(
     let state = Arc::new(Mutex::new(SyncProgress {
         phase: Phase::Connecting,
         records: 0,
+        received: 0,
+        fetched_cursor: String::new(),
         stored: 0,
         quarantined: 0,
         bytes: 0,
@@ -199,7 +205,7 @@ async fn sync_inner(
                 s.elapsed = started.elapsed();
                 let secs = s.elapsed.as_secs_f64();
                 s.records_per_s = if secs > 0.0 {
-                    s.records as f64 / secs
+                    s.received as f64 / secs
                 } else {
                     0.0
                 };
@@ -337,9 +343,17 @@ async fn sync_inner(
         let mut cursor = cursor.clone();
         loop {
             let (page, has_more) = client.changes(&cursor, opts.page_size, &on_retry).await?;
-            let bytes = page.bytes;
+            let (bytes, n, next_c) = (
+                page.bytes,
+                page.records.len() as u64,
+                page.next_cursor.clone(),
+            );
             report(&|s| {
                 s.bytes += bytes;
+                s.received += n;
+                if Cursor::parse(&next_c).ok() > Cursor::parse(&s.fetched_cursor).ok() {
+                    s.fetched_cursor = next_c.clone();
+                }
                 s.retrying = None;
             });
             let next = page.next_cursor.clone();
