@@ -74,8 +74,9 @@ const UPDATE_CASE: &str = "UPDATE cases SET seq = ?2, reported_at = ?3, dept_id 
      WHERE rowid = ?15 AND case_id = ?1";
 
 const INSERT_VERSION: &str = "INSERT OR IGNORE INTO case_versions (seq, case_id, reported_at, \
-     received_at, status, accepted_at, completed_at, payload) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+     received_at, status, accepted_at, completed_at, payload, dept_id, item_code, case_type, \
+     classified, applied_at, closed_at, promised_limit, promised_unit) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 
 const INSERT_FINDING: &str = "INSERT OR IGNORE INTO integrity_findings (key, kind, dept_id, \
      case_id, observed_at, summary, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -366,10 +367,30 @@ impl Writer<'_> {
             c.status,
             cols.accepted_at,
             cols.completed_at,
-            payload
+            payload,
+            c.department_id,
+            c.item_code,
+            c.case_type,
+            c.classified,
+            c.applied_at,
+            cols.closed_at,
+            c.promised_value,
+            c.promised_unit
         ])?;
         if n == 0 {
             return Ok(false);
+        }
+        let new = Version {
+            seq,
+            reported_at,
+            accepted_at: cols.accepted_at,
+            completed_at: cols.completed_at,
+        };
+        if self.cold {
+            // Cold load: versions only; `cases` and the order-dependent findings are built
+            // by `finish_cold_load` in set operations. What one version shows is checked now.
+            self.check_version(tx, c, &new, None, None, out, false)?;
+            return Ok(true);
         }
         let row = params![
             c.id,
@@ -387,12 +408,6 @@ impl Writer<'_> {
             c.promised_value,
             c.promised_unit
         ];
-        let new = Version {
-            seq,
-            reported_at,
-            accepted_at: cols.accepted_at,
-            completed_at: cols.completed_at,
-        };
         // The case as held (one primary-key look-up; the row is then addressed by rowid).
         let held: Option<(i64, Version)> = tx
             .prepare_cached(
@@ -444,15 +459,6 @@ impl Writer<'_> {
              WHERE rowid = ?1",
         )?
         .execute(params![rowid, seq])?;
-        if self.cold {
-            // No history index yet: check once it is rebuilt (`run_pending_checks`).
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO pending_checks (case_id, seq) VALUES (?1, ?2)",
-            )?
-            .execute(params![c.id, seq])?;
-            self.check_version(tx, c, &new, None, None, out, false)?;
-            return Ok(true);
-        }
         // Arrived out of order: compare with its neighbours in seq order.
         let neighbour = |sql: &str| {
             tx.prepare_cached(sql)?
@@ -519,6 +525,108 @@ impl Writer<'_> {
             return Ok(());
         }
         self.check_order(tx, &c.id, dept, new, prev, next, out)
+    }
+
+    /// Ends a cold load in one transaction: builds the history index, then `cases` (the
+    /// highest seq of every case, in 办件编号 order), then the other deferred indexes by
+    /// sorting, then the order-dependent findings (backdating between adjacent versions, the
+    /// earliest version showing the acceptance reported late) as scans of the history index.
+    /// Returns the number of findings raised.
+    pub fn finish_cold_load(&self, db: &mut Db) -> Result<u64, SyncError> {
+        db.write(|tx| {
+            let idx: Vec<(String, String)> = {
+                let mut st = tx.prepare(
+                    "SELECT name, sql FROM deferred_indexes \
+                     ORDER BY instr(sql, 'case_versions') = 0, name",
+                )?;
+                let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let (history, others): (Vec<_>, Vec<_>) = idx
+                .iter()
+                .partition(|(_, sql)| sql.contains("case_versions"));
+            for (_, sql) in &history {
+                tx.execute_batch(sql)?;
+            }
+            let empty = tx
+                .query_row("SELECT 1 FROM cases LIMIT 1", [], |r| r.get::<_, i64>(0))
+                .optional()?
+                .is_none();
+            if empty {
+                tx.execute_batch(
+                    "INSERT INTO cases (case_id, seq, first_seq, reported_at, dept_id, item_code, \
+                     case_type, status, classified, applied_at, accepted_at, completed_at, \
+                     closed_at, promised_limit, promised_unit, versions) \
+                     SELECT g.case_id, v.seq, g.mn, v.reported_at, v.dept_id, v.item_code, \
+                     v.case_type, v.status, v.classified, v.applied_at, v.accepted_at, \
+                     v.completed_at, v.closed_at, v.promised_limit, v.promised_unit, g.n \
+                     FROM (SELECT case_id, max(seq) AS mx, min(seq) AS mn, count(*) AS n \
+                           FROM case_versions GROUP BY case_id) g \
+                     JOIN case_versions v ON v.seq = g.mx",
+                )?;
+            }
+            for (_, sql) in &others {
+                tx.execute_batch(sql)?;
+            }
+            tx.execute("DELETE FROM deferred_indexes", [])?;
+
+            let mut out = Applied::default();
+            let version =
+                |r: &jiancha_store::rusqlite::Row<'_>, at: usize| -> rusqlite::Result<Version> {
+                    Ok(Version {
+                        seq: r.get(at)?,
+                        reported_at: r.get(at + 1)?,
+                        accepted_at: r.get(at + 2)?,
+                        completed_at: r.get(at + 3)?,
+                    })
+                };
+            // Backdating: adjacent versions whose acceptance or completion instant differs.
+            let pairs: Vec<(String, String, Version, Version)> = {
+                let mut st = tx.prepare(
+                    "SELECT w.case_id, c.dept_id, w.pseq, w.prep, w.pacc, w.pcomp, \
+                            w.seq, w.reported_at, w.accepted_at, w.completed_at \
+                     FROM (SELECT case_id, seq, reported_at, accepted_at, completed_at, \
+                                  lag(seq) OVER w AS pseq, lag(reported_at) OVER w AS prep, \
+                                  lag(accepted_at) OVER w AS pacc, \
+                                  lag(completed_at) OVER w AS pcomp \
+                           FROM case_versions WINDOW w AS (PARTITION BY case_id ORDER BY seq)) w \
+                     JOIN cases c USING (case_id) \
+                     WHERE w.pseq IS NOT NULL \
+                       AND ((w.pacc IS NOT NULL AND w.accepted_at IS NOT NULL \
+                             AND w.pacc <> w.accepted_at) \
+                         OR (w.pcomp IS NOT NULL AND w.completed_at IS NOT NULL \
+                             AND w.pcomp <> w.completed_at))",
+                )?;
+                let rows = st.query_map([], |r| {
+                    Ok((r.get(0)?, r.get(1)?, version(r, 2)?, version(r, 6)?))
+                })?;
+                rows.collect::<Result<_, _>>()?
+            };
+            for (case_id, dept, earlier, later) in &pairs {
+                self.compare_pair(tx, case_id, dept, earlier, later, &mut out)?;
+            }
+            // Late reports: the earliest version showing the acceptance, when its wall-clock
+            // delay already exceeds the threshold (working hours are decided in Rust).
+            let limit_secs = (self.findings.late_report_working_hours * 3600.0) as i64;
+            let late: Vec<(String, String, Version)> = {
+                let mut st = tx.prepare(
+                    "SELECT e.case_id, c.dept_id, e.seq, e.reported_at, e.accepted_at, \
+                            e.completed_at \
+                     FROM (SELECT case_id, seq, reported_at, accepted_at, completed_at, \
+                                  row_number() OVER (PARTITION BY case_id ORDER BY seq) AS rn \
+                           FROM case_versions WHERE accepted_at IS NOT NULL) e \
+                     JOIN cases c USING (case_id) \
+                     WHERE e.rn = 1 AND e.reported_at - e.accepted_at > ?1",
+                )?;
+                let rows =
+                    st.query_map([limit_secs], |r| Ok((r.get(0)?, r.get(1)?, version(r, 2)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            for (case_id, dept, v) in &late {
+                self.check_order(tx, case_id, dept, v, None, None, &mut out)?;
+            }
+            Ok(out.findings)
+        })
     }
 
     /// Runs the order-dependent checks queued during a cold load (needs the history index).

@@ -51,6 +51,29 @@ impl RetryPolicy {
     }
 }
 
+/// A page as received: its body (known to parse) and what the fetch loop needs to go on.
+pub(crate) struct RawPage {
+    pub body: Vec<u8>,
+    pub next_cursor: String,
+    pub has_more: bool,
+    pub empty: bool,
+}
+
+impl RawPage {
+    /// Validates the records and prepares them for the writer (CPU-bound).
+    pub fn prepare(self) -> PreparedPage {
+        let records = match serde_json::from_slice::<Page<'_>>(&self.body) {
+            Ok(p) => p.records.iter().map(|r| prepare_record(r)).collect(),
+            Err(_) => Vec::new(), // cannot happen: `changes_raw` checked that it parses
+        };
+        PreparedPage {
+            records,
+            next_cursor: self.next_cursor,
+            bytes: self.body.len() as u64,
+        }
+    }
+}
+
 /// A transient failure, reported while retrying.
 #[derive(Debug, Clone)]
 pub struct RetryNotice {
@@ -62,6 +85,7 @@ pub struct RetryNotice {
     pub wait: Duration,
 }
 
+#[derive(Clone)]
 pub(crate) struct FeedClient {
     base: String,
     token: Option<String>,
@@ -150,14 +174,15 @@ impl FeedClient {
         }
     }
 
-    /// `GET /v1/changes?after=cursor&limit=n`, retried until it parses; the page's records are
-    /// validated and prepared for the writer.
-    pub async fn changes(
+    /// `GET /v1/changes?after=cursor&limit=n`, retried until the body parses as a page; the
+    /// records are not validated yet ([`RawPage::prepare`]), so the next request can be on its
+    /// way while this page is validated.
+    pub async fn changes_raw(
         &mut self,
         cursor: &str,
         limit: u32,
         on_retry: &(dyn Fn(RetryNotice) + Send + Sync),
-    ) -> Result<(PreparedPage, bool), SyncError> {
+    ) -> Result<RawPage, SyncError> {
         let url = format!("{}/v1/changes", self.base);
         let http = self.http.clone();
         let token = self.token.clone();
@@ -174,8 +199,12 @@ impl FeedClient {
                     Attempt::Done(b) => b,
                     Attempt::Transient(e, a) => return Ok(Attempt::Transient(e, a)),
                 };
-                let page: Page<'_> = match serde_json::from_slice(&body) {
-                    Ok(p) => p,
+                let (next_cursor, has_more, empty) = match serde_json::from_slice::<Page<'_>>(&body)
+                {
+                    Ok(p) => {
+                        check_schema_version(&p.schema_version).map_err(SyncError::Permanent)?;
+                        (p.next_cursor, p.has_more, p.records.is_empty())
+                    }
                     Err(e) => {
                         return Ok(Attempt::Transient(
                             format!("page does not parse (truncated?): {e}"),
@@ -183,16 +212,12 @@ impl FeedClient {
                         ))
                     }
                 };
-                check_schema_version(&page.schema_version).map_err(SyncError::Permanent)?;
-                let records = page.records.iter().map(|r| prepare_record(r)).collect();
-                Ok(Attempt::Done((
-                    PreparedPage {
-                        records,
-                        next_cursor: page.next_cursor.clone(),
-                        bytes: body.len() as u64,
-                    },
-                    page.has_more,
-                )))
+                Ok(Attempt::Done(RawPage {
+                    body,
+                    next_cursor,
+                    has_more,
+                    empty,
+                }))
             }
         })
         .await

@@ -132,7 +132,8 @@ pub struct SyncReport {
     pub cold_load: bool,
     /// Silent-department findings raised at the end.
     pub silent_findings: u64,
-    /// Time the writer spent in transactions (the rest overlaps with fetching).
+    /// Time the writer was busy: its transactions including commits and WAL checkpoints,
+    /// not counting the time it waited for pages.
     pub write_time: Duration,
     /// Time spent building the deferred indexes.
     pub index_time: Duration,
@@ -215,9 +216,9 @@ async fn sync_inner(
         }
     };
     let report = Arc::new(report);
-    let on_retry = {
+    let on_retry: Arc<dyn Fn(RetryNotice) + Send + Sync> = {
         let report = report.clone();
-        move |n: RetryNotice| report(&|s| s.retrying = Some(n.clone()))
+        Arc::new(move |n: RetryNotice| report(&|s| s.retrying = Some(n.clone())))
     };
 
     let mut client = FeedClient::new(
@@ -261,7 +262,7 @@ async fn sync_inner(
     db.conn()
         .pragma_update(None, "cache_size", -(i64::from(opts.cache_mib) * 1024))?;
 
-    let health = client.health(&on_retry).await?;
+    let health = client.health(&*on_retry).await?;
     report(&|s| {
         s.latest_seq = Some(health.latest_seq);
         s.cursor = cursor.clone();
@@ -302,6 +303,7 @@ async fn sync_inner(
                 // Each page's records go into the transaction at once, so memory stays at a
                 // couple of pages; the cursor moves with every page, inside the transaction.
                 let opened = Instant::now();
+                let mut idle = Duration::ZERO;
                 let (applied, n, cursor) = db.write(|tx| {
                     let mut page = first;
                     let mut applied = Applied::default();
@@ -311,20 +313,23 @@ async fn sync_inner(
                             now: unix_now(),
                             ..w
                         };
-                        let t = Instant::now();
                         applied += w.apply_tx(tx, std::slice::from_ref(&page))?;
-                        write_time += t.elapsed();
                         n += page.records.len();
                         if n >= batch_records || opened.elapsed() >= commit_interval {
                             break;
                         }
-                        match rx.blocking_recv() {
+                        let waiting = Instant::now();
+                        let next = rx.blocking_recv();
+                        idle += waiting.elapsed();
+                        match next {
                             Some(p) => page = p,
                             None => break,
                         }
                     }
                     Ok::<_, SyncError>((applied, n, page.next_cursor))
                 })?;
+                // Busy = the transaction (records, commit, checkpoint) minus waiting for pages.
+                write_time += opened.elapsed().saturating_sub(idle);
                 total += applied;
                 writer_report(&|s| {
                     s.records += n as u64;
@@ -338,11 +343,35 @@ async fn sync_inner(
         (db, total, write_time, result)
     });
 
-    // The fetch loop.
+    // The fetch loop: the next request is on its way (the feed renders it) while this page's
+    // records are validated on the blocking pool and the writer stores the previous ones.
     let fetch = async {
         let mut cursor = cursor.clone();
-        loop {
-            let (page, has_more) = client.changes(&cursor, opts.page_size, &on_retry).await?;
+        let request = |mut c: FeedClient, after: String| {
+            let on_retry = on_retry.clone();
+            let size = opts.page_size;
+            tokio::spawn(async move { c.changes_raw(&after, size, &*on_retry).await })
+        };
+        let mut inflight = Some(request(client.clone(), cursor.clone()));
+        while let Some(req) = inflight.take() {
+            let raw = req.await.map_err(join_err)??;
+            let next = raw.next_cursor.clone();
+            let moved = match (Cursor::parse(&next), Cursor::parse(&cursor)) {
+                (Ok(n), Ok(c)) => n > c,
+                _ => next != cursor,
+            };
+            let (has_more, empty) = (raw.has_more, raw.empty);
+            if moved {
+                cursor = next;
+            }
+            if has_more && (moved || !empty) {
+                inflight = Some(request(client.clone(), cursor.clone()));
+            } else if has_more {
+                tracing::warn!(%cursor, "feed: empty page says has_more but the cursor did not move; treating as caught up");
+            }
+            let page = tokio::task::spawn_blocking(move || raw.prepare())
+                .await
+                .map_err(join_err)?;
             let (bytes, n, next_c) = (
                 page.bytes,
                 page.records.len() as u64,
@@ -356,24 +385,8 @@ async fn sync_inner(
                 }
                 s.retrying = None;
             });
-            let next = page.next_cursor.clone();
-            let moved = match (Cursor::parse(&next), Cursor::parse(&cursor)) {
-                (Ok(n), Ok(c)) => n > c,
-                _ => next != cursor,
-            };
-            let empty = page.records.is_empty();
             // The writer stopped if the send fails; its error is reported below.
             if (!empty || moved) && tx.send(page).await.is_err() {
-                break;
-            }
-            if moved {
-                cursor = next;
-            }
-            if !has_more {
-                break;
-            }
-            if empty && !moved {
-                tracing::warn!(%cursor, "feed: empty page says has_more but the cursor did not move; treating as caught up");
                 break;
             }
         }
@@ -387,11 +400,25 @@ async fn sync_inner(
 
     // Cold load: build the secondary indexes once, by sorting.
     let t = Instant::now();
+    let mut cold_findings = 0;
     if cold {
         report(&|s| s.phase = Phase::BuildingIndexes);
-        db = tokio::task::spawn_blocking(move || rebuild_indexes(&mut db).map(|_| db))
-            .await
-            .map_err(join_err)??;
+        let (cal2, findings2, feed3) = (calendar.clone(), opts.findings.clone(), feed.clone());
+        let (db_back, n) = tokio::task::spawn_blocking(move || {
+            let w = Writer {
+                feed: &feed3,
+                calendar: &*cal2,
+                findings: &findings2,
+                now: unix_now(),
+                cold: false,
+            };
+            let n = w.finish_cold_load(&mut db);
+            (db, n)
+        })
+        .await
+        .map_err(join_err)?;
+        db = db_back;
+        cold_findings = n?;
     }
     // Order-dependent checks of versions that arrived out of order during a cold load (also
     // those left by a run killed before it got here).
@@ -411,12 +438,12 @@ async fn sync_inner(
     .map_err(join_err)?;
     let mut db = db_back;
     let mut applied = applied;
-    applied.findings += pending_findings?;
+    applied.findings += pending_findings? + cold_findings;
     let index_time = t.elapsed();
 
     // The feed's clock now, for the silence check (and the queues' "now" in live mode).
     report(&|s| s.phase = Phase::Checking);
-    let health = client.health(&on_retry).await?;
+    let health = client.health(&*on_retry).await?;
     let server_time = health.server_time.unix();
     let findings = opts.findings.clone();
     let feed2 = feed.clone();
@@ -523,27 +550,36 @@ pub fn rebuild_indexes(db: &mut Db) -> Result<usize, SyncError> {
 /// Fetches and validates the whole feed without storing anything: the HTTP and JSON side of
 /// a sync alone (for benchmarks). Returns `(records, bytes)`.
 pub async fn fetch_only(opts: &SyncOptions) -> Result<(u64, u64), SyncError> {
-    let mut client = FeedClient::new(
+    let client = FeedClient::new(
         &opts.feed,
         opts.token.clone(),
         opts.request_timeout,
         opts.retry.clone(),
     )?;
+    let request = |mut c: FeedClient, after: String| {
+        let size = opts.page_size;
+        tokio::spawn(async move { c.changes_raw(&after, size, &|_| {}).await })
+    };
     let mut cursor = String::from("0");
     let (mut records, mut bytes) = (0u64, 0u64);
-    loop {
-        let (page, has_more) = client.changes(&cursor, opts.page_size, &|_| {}).await?;
-        records += page.records.len() as u64;
-        bytes += page.bytes;
+    let mut inflight = Some(request(client.clone(), cursor.clone()));
+    while let Some(req) = inflight.take() {
+        let raw = req.await.map_err(join_err)??;
         let moved = matches!(
-            (Cursor::parse(&page.next_cursor), Cursor::parse(&cursor)),
+            (Cursor::parse(&raw.next_cursor), Cursor::parse(&cursor)),
             (Ok(n), Ok(c)) if n > c
         );
         if moved {
-            cursor = page.next_cursor;
+            cursor = raw.next_cursor.clone();
         }
-        if !has_more || (!moved && page.records.is_empty()) {
-            return Ok((records, bytes));
+        if raw.has_more && (moved || !raw.empty) {
+            inflight = Some(request(client.clone(), cursor.clone()));
         }
+        let page = tokio::task::spawn_blocking(move || raw.prepare())
+            .await
+            .map_err(join_err)?;
+        records += page.records.len() as u64;
+        bytes += page.bytes;
     }
+    Ok((records, bytes))
 }

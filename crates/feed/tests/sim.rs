@@ -406,3 +406,34 @@ async fn permanent_errors_stop_with_a_clear_message() {
     assert!(e.contains("3 times"), "{e}");
     h.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cold_load_and_record_by_record_sync_store_the_same() {
+    let h = serve(cfg(12, Plant::ALL, Faults::ALL)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cold, warm) = (
+        dir.path().join("cold.sqlite"),
+        dir.path().join("warm.sqlite"),
+    );
+    let mut o = opts(&h);
+    assert!(run(&cold, &o).await.cold_load);
+    o.cold_load_min_records = u64::MAX;
+    assert!(!run(&warm, &o).await.cold_load);
+    let dump = |p: &std::path::Path| {
+        let db = Db::open(p).unwrap();
+        let q = |sql: &str| -> String {
+            db.conn()
+                .query_row(sql, [], |r| r.get::<_, Option<String>>(0))
+                .unwrap()
+                .unwrap_or_default()
+        };
+        (
+            q("SELECT group_concat(key, ',') FROM (SELECT key FROM integrity_findings ORDER BY 1)"),
+            q("SELECT group_concat(case_id || '@' || seq || '/' || first_seq || '/' || versions || '/' || coalesce(closed_at, ''), ',') FROM (SELECT * FROM cases ORDER BY 1)"),
+            q("SELECT CAST(count(*) AS TEXT) FROM case_versions"),
+            db_digest(&db).unwrap().digest,
+        )
+    };
+    assert_eq!(dump(&cold), dump(&warm));
+    h.shutdown().await;
+}

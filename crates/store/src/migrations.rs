@@ -30,6 +30,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_case_signals"),
     migration!(4, "0004_case_payload_once"),
     migration!(5, "0005_pending_checks"),
+    migration!(6, "0006_case_versions_columns"),
     migration!(20, "0020_workflow"),
     migration!(40, "0040_sms"),
     migration!(50, "0050_calendar_edits"),
