@@ -56,8 +56,8 @@ pub(crate) struct Writer<'a> {
     pub findings: &'a FindingConfig,
     /// Wall clock (Unix seconds) stamped on what this batch received.
     pub now: i64,
-    /// A cold bulk load: the history's (case_id, seq) index is deferred, so out-of-order
-    /// versions queue their order-dependent checks in `pending_checks`.
+    /// A cold bulk load: only versions are appended; `finish_cold_load` builds `cases` and
+    /// the order-dependent findings at the end.
     pub cold: bool,
 }
 
@@ -625,61 +625,6 @@ impl Writer<'_> {
             for (case_id, dept, v) in &late {
                 self.check_order(tx, case_id, dept, v, None, None, &mut out)?;
             }
-            Ok(out.findings)
-        })
-    }
-
-    /// Runs the order-dependent checks queued during a cold load (needs the history index).
-    pub fn run_pending_checks(&self, db: &mut Db) -> Result<u64, SyncError> {
-        db.write(|tx| {
-            let pending: Vec<(String, i64, String)> = {
-                let mut st = tx.prepare(
-                    "SELECT p.case_id, p.seq, c.dept_id FROM pending_checks p \
-                     JOIN cases c USING (case_id) ORDER BY p.case_id, p.seq",
-                )?;
-                let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-                rows.collect::<Result<_, _>>()?
-            };
-            let mut out = Applied::default();
-            for (case_id, seq, dept) in &pending {
-                let get = |sql: &str| {
-                    tx.prepare_cached(sql)?
-                        .query_row(params![case_id, seq], |r| {
-                            Ok(Version {
-                                seq: r.get(0)?,
-                                reported_at: r.get(1)?,
-                                accepted_at: r.get(2)?,
-                                completed_at: r.get(3)?,
-                            })
-                        })
-                        .optional()
-                };
-                let Some(new) = get(
-                    "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
-                     WHERE case_id = ?1 AND seq = ?2",
-                )?
-                else {
-                    continue;
-                };
-                let prev = get(
-                    "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
-                     WHERE case_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT 1",
-                )?;
-                let next = get(
-                    "SELECT seq, reported_at, accepted_at, completed_at FROM case_versions \
-                     WHERE case_id = ?1 AND seq > ?2 ORDER BY seq LIMIT 1",
-                )?;
-                self.check_order(
-                    tx,
-                    case_id,
-                    dept,
-                    &new,
-                    prev.as_ref(),
-                    next.as_ref(),
-                    &mut out,
-                )?;
-            }
-            tx.execute("DELETE FROM pending_checks", [])?;
             Ok(out.findings)
         })
     }

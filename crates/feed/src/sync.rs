@@ -420,25 +420,8 @@ async fn sync_inner(
         db = db_back;
         cold_findings = n?;
     }
-    // Order-dependent checks of versions that arrived out of order during a cold load (also
-    // those left by a run killed before it got here).
-    let (cal2, findings2, feed3) = (calendar.clone(), opts.findings.clone(), feed.clone());
-    let (db_back, pending_findings) = tokio::task::spawn_blocking(move || {
-        let w = Writer {
-            feed: &feed3,
-            calendar: &*cal2,
-            findings: &findings2,
-            now: unix_now(),
-            cold: false,
-        };
-        let n = w.run_pending_checks(&mut db);
-        (db, n)
-    })
-    .await
-    .map_err(join_err)?;
-    let mut db = db_back;
     let mut applied = applied;
-    applied.findings += pending_findings? + cold_findings;
+    applied.findings += cold_findings;
     let index_time = t.elapsed();
 
     // The feed's clock now, for the silence check (and the queues' "now" in live mode).
