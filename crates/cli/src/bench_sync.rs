@@ -27,6 +27,12 @@ pub struct Args {
     /// CPU that both ends share).
     #[arg(long)]
     gzip: bool,
+    /// Commit the sync's transaction after this many records …
+    #[arg(long, default_value_t = 200_000)]
+    batch_records: usize,
+    /// … or after this many seconds.
+    #[arg(long, default_value_t = 2.0)]
+    commit_seconds: f64,
     /// Keep the databases in this directory instead of a temporary one.
     #[arg(long)]
     keep: Option<std::path::PathBuf>,
@@ -87,6 +93,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
         let mut opts = SyncOptions::new(h.url());
         opts.page_size = args.page_size;
+        opts.batch_records = args.batch_records.max(1);
+        opts.commit_interval = Duration::from_secs_f64(args.commit_seconds.max(0.0));
         let cal = Arc::new(jiancha_calendar::Calendar::builtin());
         let t = Instant::now();
         let r = jiancha_feed::sync(&sync_db, &opts, cal, Arc::new(|_| {})).await?;
