@@ -35,9 +35,8 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     fn delay(&self, attempt: u32, retry_after: Option<Duration>, jitter: &mut u64) -> Duration {
         if let Some(d) = retry_after {
-            return d
-                .min(self.cap.max(Duration::from_secs(1)) * 20)
-                .min(Duration::from_secs(600));
+            // The server said when: honour it (the protocol caps it at 600 s).
+            return d.min(Duration::from_secs(600));
         }
         // Same doubling as the protocol's `backoff`, scaled to `base`.
         let scale = backoff(attempt).as_secs_f64() / backoff(0).as_secs_f64();
@@ -304,4 +303,43 @@ fn describe(e: &reqwest::Error) -> String {
         src = x.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_the_cap_with_at_most_half_jitter_and_honours_retry_after() {
+        let p = RetryPolicy {
+            base: Duration::from_millis(100),
+            cap: Duration::from_secs(2),
+            max_attempts: None,
+        };
+        let mut j = 12345u64;
+        for (attempt, want_ms) in [
+            (0u32, 100u64),
+            (1, 200),
+            (2, 400),
+            (3, 800),
+            (4, 1600),
+            (5, 2000),
+            (9, 2000),
+        ] {
+            let d = p.delay(attempt, None, &mut j).as_millis() as u64;
+            assert!(
+                d >= want_ms && d <= want_ms * 3 / 2,
+                "attempt {attempt}: {d} ms, want {want_ms}..={} ms",
+                want_ms * 3 / 2
+            );
+        }
+        assert_eq!(
+            p.delay(0, Some(Duration::from_secs(7)), &mut j),
+            Duration::from_secs(7)
+        );
+        assert_eq!(
+            p.delay(0, Some(Duration::from_secs(4000)), &mut j),
+            Duration::from_secs(600)
+        );
+    }
 }

@@ -213,3 +213,63 @@ pub fn list_findings(db: &Db) -> Result<Vec<Finding>, SyncError> {
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    /// Monday to Friday, except 2026-10-01 (a holiday on a Thursday) and with Saturday
+    /// 2026-10-10 as a make-up working day.
+    struct TestWeek;
+
+    impl WorkCalendar for TestWeek {
+        fn is_workday(&self, d: NaiveDate) -> bool {
+            let make_up = d == NaiveDate::from_ymd_opt(2026, 10, 10).unwrap();
+            let holiday = d == NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+            make_up || (!holiday && d.weekday().number_from_monday() <= 5)
+        }
+    }
+
+    fn at(s: &str) -> i64 {
+        jiancha_protocol::Timestamp::parse(s).unwrap().unix()
+    }
+
+    #[test]
+    fn working_hours_count_office_hours_of_working_days_only() {
+        let cfg = FindingConfig::default();
+        let h = |a: &str, b: &str| working_hours_between(&TestWeek, &cfg, at(a), at(b));
+        // Inside one working day.
+        assert_eq!(
+            h("2026-09-28T10:00:00+08:00", "2026-09-28T12:30:00+08:00"),
+            2.5
+        );
+        // Evening to next morning: nothing outside office hours.
+        assert_eq!(
+            h("2026-09-28T18:00:00+08:00", "2026-09-29T08:59:00+08:00"),
+            0.0
+        );
+        // Friday 16:00 to Monday 10:00: 1 h + 1 h.
+        assert_eq!(
+            h("2026-09-25T16:00:00+08:00", "2026-09-28T10:00:00+08:00"),
+            2.0
+        );
+        // Across the holiday Thursday: Wed 09:00 → Fri 17:00 = 8 + 0 + 8.
+        assert_eq!(
+            h("2026-09-30T09:00:00+08:00", "2026-10-02T17:00:00+08:00"),
+            16.0
+        );
+        // The make-up Saturday counts.
+        assert_eq!(
+            h("2026-10-10T00:00:00+08:00", "2026-10-11T00:00:00+08:00"),
+            8.0
+        );
+        // Backwards or equal: zero.
+        assert_eq!(
+            h("2026-09-28T12:00:00+08:00", "2026-09-28T10:00:00+08:00"),
+            0.0
+        );
+        // Instants given in another offset are the same instants.
+        assert_eq!(h("2026-09-28T02:00:00Z", "2026-09-28T04:00:00Z"), 2.0);
+    }
+}

@@ -63,6 +63,15 @@ async fn converges(seed: u64, faults: Faults) {
     assert_eq!(r.cases, truth.digest.cases);
     assert!(db.integrity_ok().unwrap());
     assert_eq!(count(&db, "SELECT count(*) FROM deferred_indexes"), 0);
+    // Events are queryable (申请 + 受理 + steps …): more rows than cases, one application each.
+    assert!(count(&db, "SELECT count(*) FROM case_events") > 2 * r.cases as i64);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM case_events WHERE kind = 'application'"
+        ),
+        r.cases as i64
+    );
     assert_eq!(
         count(&db, "SELECT count(*) FROM sqlite_master WHERE type='index' AND tbl_name='cases' AND sql IS NOT NULL"),
         4,
