@@ -268,6 +268,43 @@ fn load_rows(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// **[decision]** (Art. A9(2)(8): falsified data that changes time limits) When a later
+/// version rewrote the acceptance or completion instant (a `backdated` finding), the clock
+/// runs on the instants as first reported: a rewrite cannot dodge a card. The finding keeps
+/// both versions for the officer to judge.
+fn first_reported_times(tx: &Transaction<'_>, case: &mut Case) -> Result<(), SyncError> {
+    let rewritten = tx
+        .prepare_cached(
+            "SELECT 1 FROM integrity_findings WHERE case_id = ?1 AND kind = 'backdated' LIMIT 1",
+        )?
+        .query_row([&case.id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if !rewritten {
+        return Ok(());
+    }
+    let first = |col: &str| -> Result<Option<i64>, SyncError> {
+        Ok(tx
+            .prepare_cached(&format!(
+                "SELECT {col} FROM case_versions WHERE case_id = ?1 AND {col} IS NOT NULL \
+                 ORDER BY seq LIMIT 1"
+            ))?
+            .query_row([&case.id], |r| r.get(0))
+            .optional()?)
+    };
+    if let (Some(acc), Some(t)) = (case.acceptance.as_mut(), first("accepted_at")?) {
+        if let Some(ts) = jiancha_protocol::Timestamp::from_unix(t) {
+            acc.accepted_at = ts;
+        }
+    }
+    if let (Some(done), Some(t)) = (case.completion.as_mut(), first("completed_at")?) {
+        if let Some(ts) = jiancha_protocol::Timestamp::from_unix(t) {
+            done.completed_at = ts;
+        }
+    }
+    Ok(())
+}
+
 fn classify_rows(
     tx: &Transaction<'_>,
     calendar: &Calendar,
@@ -298,10 +335,12 @@ fn classify_rows(
     )?;
     let mut delete = tx.prepare_cached("DELETE FROM case_signals WHERE case_id = ?1")?;
     for row in rows {
-        let case: Case = serde_json::from_str(&row.payload).map_err(|e| SyncError::BadPayload {
-            case_id: row.case_id.clone(),
-            reason: e.to_string(),
-        })?;
+        let mut case: Case =
+            serde_json::from_str(&row.payload).map_err(|e| SyncError::BadPayload {
+                case_id: row.case_id.clone(),
+                reason: e.to_string(),
+            })?;
+        first_reported_times(tx, &mut case)?;
         let Some(clock) = case_clock(&case, row.closed_at) else {
             // Not accepted (yet, or refused): no clock runs.
             delete.execute([&row.case_id])?;

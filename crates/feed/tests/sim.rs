@@ -265,6 +265,37 @@ async fn findings_for_planted_faults_and_none_for_honest_departments() {
             "no impossible-sequence finding for {case}"
         );
     }
+    // The clock runs on the instants as first reported: a rewrite dodges no card.
+    {
+        let mut db = Db::open(&path).unwrap();
+        let at = db
+            .conn()
+            .query_row("SELECT server_time FROM sync_cursor", [], |r| r.get(0))
+            .unwrap();
+        let s = jiancha_feed::evaluate(
+            &mut db,
+            &Calendar::builtin(),
+            &ClockConfig::default(),
+            at,
+            false,
+        )
+        .unwrap();
+        assert_eq!(s.clock_errors, 0, "{s:?}");
+        for case in &truth.backdated_cases {
+            let (level, on_time): (i64, Option<bool>) = db
+                .conn()
+                .query_row(
+                    "SELECT level, on_time FROM case_signals WHERE case_id = ?1",
+                    [case],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap_or_else(|e| panic!("{case} not classified: {e}"));
+            assert!(
+                level >= 2 && on_time != Some(true),
+                "{case}: level {level}, on_time {on_time:?}"
+            );
+        }
+    }
     // Late reports: only the late department.
     let l: Vec<_> = findings
         .iter()
