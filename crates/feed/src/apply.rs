@@ -56,6 +56,9 @@ pub(crate) struct Writer<'a> {
     pub findings: &'a FindingConfig,
     /// Wall clock (Unix seconds) stamped on what this batch received.
     pub now: i64,
+    /// `log_no << 40` of the feed's change log (docs/sync.md "Feed logs"): added to every
+    /// record's seq, so versions of a rebuilt log never collide with those already stored.
+    pub log_base: i64,
     /// A cold bulk load: only versions are appended; `finish_cold_load` builds `cases` and
     /// the order-dependent findings at the end.
     pub cold: bool,
@@ -108,7 +111,8 @@ impl Writer<'_> {
                         row,
                         payload,
                     } => {
-                        if self.apply_case(tx, *seq, *reported_at, row, payload, &mut out)? {
+                        let seq = self.log_base + *seq;
+                        if self.apply_case(tx, seq, *reported_at, row, payload, &mut out)? {
                             out.stored += 1;
                             let acc = match depts.get_mut(&row.department_id) {
                                 Some(a) => a,
@@ -116,7 +120,7 @@ impl Writer<'_> {
                             };
                             acc.records += 1;
                             acc.last_data_at = acc.last_data_at.max(Some(*reported_at));
-                            acc.last_seq = acc.last_seq.max(Some(*seq));
+                            acc.last_seq = acc.last_seq.max(Some(seq));
                         } else {
                             out.duplicates += 1;
                         }
@@ -127,13 +131,14 @@ impl Writer<'_> {
                         entity,
                         payload,
                     } => {
-                        let stored = self.apply_valid(tx, *seq, *reported_at, entity, payload)?;
+                        let seq = self.log_base + *seq;
+                        let stored = self.apply_valid(tx, seq, *reported_at, entity, payload)?;
                         if stored {
                             out.stored += 1;
                             let acc = depts.entry(entity.department_id().to_owned()).or_default();
                             acc.records += 1;
                             acc.last_data_at = acc.last_data_at.max(Some(*reported_at));
-                            acc.last_seq = acc.last_seq.max(Some(*seq));
+                            acc.last_seq = acc.last_seq.max(Some(seq));
                         } else {
                             out.duplicates += 1;
                         }
@@ -591,7 +596,7 @@ impl Writer<'_> {
                                   lag(completed_at) OVER w AS pcomp \
                            FROM case_versions WINDOW w AS (PARTITION BY case_id ORDER BY seq)) w \
                      JOIN cases c USING (case_id) \
-                     WHERE w.pseq IS NOT NULL \
+                     WHERE w.pseq IS NOT NULL AND (w.pseq >> 40) = (w.seq >> 40) \
                        AND ((w.pacc IS NOT NULL AND w.accepted_at IS NOT NULL \
                              AND w.pacc <> w.accepted_at) \
                          OR (w.pcomp IS NOT NULL AND w.completed_at IS NOT NULL \
@@ -726,6 +731,10 @@ impl Writer<'_> {
         later: &Version,
         out: &mut Applied,
     ) -> rusqlite::Result<()> {
+        if earlier.seq >> 40 != later.seq >> 40 {
+            // Versions of two change logs (a rebuilt feed) are not a rewrite by a department.
+            return Ok(());
+        }
         for (field, name, a, b) in [
             (
                 "accepted_at",

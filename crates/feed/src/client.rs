@@ -91,6 +91,8 @@ pub(crate) struct FeedClient {
     http: reqwest::Client,
     retry: RetryPolicy,
     jitter: u64,
+    /// The change log the cursor belongs to; a page from another one stops the sync.
+    feed_id: Option<String>,
 }
 
 enum Attempt<T> {
@@ -128,11 +130,17 @@ impl FeedClient {
             http,
             retry,
             jitter: seed,
+            feed_id: None,
         })
     }
 
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// Pages must come from this change log (`None`: the feed names none).
+    pub fn expect_feed_id(&mut self, id: Option<String>) {
+        self.feed_id = id;
     }
 
     async fn with_retry<T, F, Fut>(
@@ -186,7 +194,9 @@ impl FeedClient {
         let http = self.http.clone();
         let token = self.token.clone();
         let limit = limit.to_string();
+        let want = self.feed_id.clone();
         self.with_retry("GET /v1/changes", on_retry, || {
+            let want = want.clone();
             let mut req = http
                 .get(&url)
                 .query(&[("after", cursor), ("limit", limit.as_str())]);
@@ -202,6 +212,14 @@ impl FeedClient {
                 {
                     Ok(p) => {
                         check_schema_version(&p.schema_version).map_err(SyncError::Permanent)?;
+                        if let (Some(want), Some(got)) = (&want, &p.feed_id) {
+                            if want != got {
+                                return Err(SyncError::Permanent(format!(
+                                    "数据源已重建 (feed_id {got} ≠ {want}): the feed's change \
+                                     log changed during the sync; sync again to follow the new one"
+                                )));
+                            }
+                        }
                         (p.next_cursor, p.has_more, p.records.is_empty())
                     }
                     Err(e) => {

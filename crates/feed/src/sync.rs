@@ -148,12 +148,15 @@ pub async fn sync(
     calendar: Arc<dyn WorkCalendar>,
     progress: ProgressFn,
 ) -> Result<SyncReport, SyncError> {
-    let result = sync_inner(db_path, opts, calendar, progress).await;
+    let key = Arc::new(Mutex::new(None::<String>));
+    let result = sync_inner(db_path, opts, calendar, progress, key.clone()).await;
     // The feed's last error, for the status screen (the records committed before it stay).
-    let (path, feed) = (
-        db_path.to_owned(),
-        opts.feed.trim_end_matches('/').to_owned(),
-    );
+    let feed = key
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .unwrap_or_else(|| opts.feed.trim_end_matches('/').to_owned());
+    let path = db_path.to_owned();
     let error = result.as_ref().err().map(|e| e.to_string());
     let _ = tokio::task::spawn_blocking(move || -> Result<(), SyncError> {
         let mut db = Db::open(&path)?;
@@ -180,6 +183,7 @@ async fn sync_inner(
     opts: &SyncOptions,
     calendar: Arc<dyn WorkCalendar>,
     progress: ProgressFn,
+    key_slot: Arc<Mutex<Option<String>>>,
 ) -> Result<SyncReport, SyncError> {
     let started = Instant::now();
     let state = Arc::new(Mutex::new(SyncProgress {
@@ -227,21 +231,10 @@ async fn sync_inner(
         opts.request_timeout,
         opts.retry.clone(),
     )?;
-    let feed = client.base().to_owned();
-
-    // Open the cache and read where we stand (in the blocking pool: SQLite is synchronous).
+    // Open the cache (in the blocking pool: SQLite is synchronous).
     let path: PathBuf = db_path.to_owned();
-    let feed2 = feed.clone();
-    let (mut db, cursor, empty, deferred) = tokio::task::spawn_blocking(move || {
+    let (mut db, empty, deferred) = tokio::task::spawn_blocking(move || {
         let db = Db::open(&path)?;
-        let cursor: Option<String> = db
-            .conn()
-            .query_row(
-                "SELECT cursor FROM sync_cursor WHERE feed = ?1",
-                [&feed2],
-                |r| r.get(0),
-            )
-            .optional()?;
         let empty = db
             .conn()
             .query_row("SELECT 1 FROM cases LIMIT 1", [], |r| r.get::<_, i64>(0))
@@ -250,12 +243,7 @@ async fn sync_inner(
         let deferred: i64 =
             db.conn()
                 .query_row("SELECT count(*) FROM deferred_indexes", [], |r| r.get(0))?;
-        Ok::<_, SyncError>((
-            db,
-            cursor.unwrap_or_else(|| "0".into()),
-            empty,
-            deferred > 0,
-        ))
+        Ok::<_, SyncError>((db, empty, deferred > 0))
     })
     .await
     .map_err(join_err)??;
@@ -263,6 +251,38 @@ async fn sync_inner(
         .pragma_update(None, "cache_size", -(i64::from(opts.cache_mib) * 1024))?;
 
     let health = client.health(&*on_retry).await?;
+    // Which change log this is (docs/sync.md "Feed logs"): the cursor is kept per log, and a
+    // log's number keeps its seqs apart from those of other (e.g. rebuilt) logs.
+    let feed = match &health.feed_id {
+        Some(id) => format!("feed:{id}"),
+        None => client.base().to_owned(),
+    };
+    client.expect_feed_id(health.feed_id.clone());
+    *key_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(feed.clone());
+    let (cursor, log_no) = db.write(|tx| {
+        let held: Option<(String, i64)> = tx
+            .query_row(
+                "SELECT cursor, log_no FROM sync_cursor WHERE feed = ?1",
+                [&feed],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some(h) = held {
+            return Ok::<_, SyncError>(h);
+        }
+        let n: i64 = tx.query_row(
+            "SELECT coalesce(max(log_no) + 1, 0) FROM sync_cursor WHERE records > 0",
+            [],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO sync_cursor (feed, cursor, records, updated_at, feed_id, log_no) \
+             VALUES (?1, '0', 0, ?2, ?3, ?4)",
+            params![feed, unix_now(), health.feed_id, n],
+        )?;
+        Ok(("0".to_owned(), n))
+    })?;
+    let log_base = log_no.checked_shl(40).unwrap_or(0);
     report(&|s| {
         s.latest_seq = Some(health.latest_seq);
         s.cursor = cursor.clone();
@@ -292,6 +312,7 @@ async fn sync_inner(
             findings: &findings,
             now: 0,
             cold,
+            log_base,
         };
         let mut total = Applied::default();
         let mut write_time = Duration::ZERO;
@@ -411,6 +432,7 @@ async fn sync_inner(
                 findings: &findings2,
                 now: unix_now(),
                 cold: false,
+                log_base,
             };
             let n = w.finish_cold_load(&mut db);
             (db, n)

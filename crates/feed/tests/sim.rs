@@ -477,3 +477,60 @@ async fn cold_load_and_record_by_record_sync_store_the_same() {
     assert_eq!(dump(&cold), dump(&warm));
     h.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebuilt_feed_is_a_new_log_whose_seqs_never_collide_with_stored_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.sqlite");
+    // The console's demo feed: same city, history rebuilt up to a later "now" on restart.
+    let a = serve(cfg(21, Plant::NONE, Faults::default()))
+        .await
+        .unwrap();
+    run(&path, &opts(&a)).await;
+    let a_truth = a.truth();
+    a.shutdown().await;
+    let mut later = cfg(21, Plant::NONE, Faults::default());
+    later.world.history_end =
+        jiancha_protocol::Timestamp::from_unix(later.world.history_end.unix() + 5 * 86_400)
+            .unwrap();
+    let b = serve(later).await.unwrap();
+    let r = run(&path, &opts(&b)).await;
+    assert!(
+        r.applied.stored > 0 && r.applied.duplicates == 0,
+        "{:?}",
+        r.applied
+    );
+    let db = Db::open(&path).unwrap();
+    let logs: Vec<(String, i64)> = {
+        let mut st = db
+            .conn()
+            .prepare("SELECT feed, log_no FROM sync_cursor ORDER BY log_no")
+            .unwrap();
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    assert_eq!(logs.len(), 2, "{logs:?}");
+    assert_eq!((logs[0].1, logs[1].1), (0, 1));
+    // Every case the new log carries is current in its new-log version: the digest over them
+    // is the new feed's truth; versions of the old log are all still there.
+    let mut d = jiancha_protocol::CaseDigest::new();
+    let mut st = db
+        .conn()
+        .prepare("SELECT payload FROM case_current WHERE seq >= (1 << 40)")
+        .unwrap();
+    let mut rows = st.query([]).unwrap();
+    while let Some(row) = rows.next().unwrap() {
+        let p: String = row.get(0).unwrap();
+        d.add(&serde_json::from_str(&p).unwrap());
+    }
+    assert_eq!(d.finish(), b.truth().digest);
+    drop(rows);
+    drop(st);
+    assert!(
+        count(
+            &db,
+            "SELECT count(*) FROM case_versions WHERE seq < (1 << 40)"
+        ) >= a_truth.digest.cases as i64
+    );
+    b.shutdown().await;
+}

@@ -32,6 +32,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_pending_checks"),
     migration!(6, "0006_case_versions_columns"),
     migration!(7, "0007_drop_pending_checks"),
+    migration!(8, "0008_feed_logs"),
     migration!(20, "0020_workflow"),
     migration!(40, "0040_sms"),
     migration!(50, "0050_calendar_edits"),
