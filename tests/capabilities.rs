@@ -30,13 +30,18 @@ fn build_rs_commands() -> Vec<String> {
 fn csp_is_explicit_and_strict() {
     let conf: serde_json::Value = serde_json::from_str(&read("tauri.conf.json")).unwrap();
     assert_eq!(conf["app"]["withGlobalTauri"], false);
-    let csp = conf["app"]["security"]["csp"].as_object().expect("csp as a map");
+    let csp = conf["app"]["security"]["csp"]
+        .as_object()
+        .expect("csp as a map");
     for (directive, value) in csp {
         let v = value.as_str().unwrap();
         assert!(!v.contains("unsafe-eval"), "{directive} allows unsafe-eval");
         for token in v.split_whitespace() {
             let remote = token.starts_with("http") && !token.contains("ipc.localhost");
-            assert!(!remote && token != "*" && token != "https:", "{directive} allows remote origin {token}");
+            assert!(
+                !remote && token != "*" && token != "https:",
+                "{directive} allows remote origin {token}"
+            );
         }
     }
     assert_eq!(csp["script-src"], "'self'");
@@ -46,7 +51,7 @@ fn csp_is_explicit_and_strict() {
 #[test]
 fn capability_grants_exactly_the_registered_commands() {
     let cmds = build_rs_commands();
-    let handler = read("src-tauri/commands.rs");
+    let handler = read("src-tauri/commands/mod.rs");
     let registered = handler
         .split("generate_handler![")
         .nth(1)
@@ -54,13 +59,16 @@ fn capability_grants_exactly_the_registered_commands() {
         .expect("generate_handler! in commands.rs");
     let mut registered: Vec<String> = registered
         .split(',')
-        .map(|s| s.trim().to_string())
+        .map(|s| s.trim().rsplit("::").next().unwrap_or("").to_string())
         .filter(|s| !s.is_empty())
         .collect();
     registered.sort();
     let mut listed = cmds.clone();
     listed.sort();
-    assert_eq!(registered, listed, "build.rs COMMANDS and generate_handler! differ");
+    assert_eq!(
+        registered, listed,
+        "build.rs COMMANDS and generate_handler! differ"
+    );
 
     let cap: serde_json::Value =
         serde_json::from_str(&read("src-tauri/capabilities/main.json")).unwrap();
@@ -76,7 +84,10 @@ fn capability_grants_exactly_the_registered_commands() {
         .map(|p| p.trim_start_matches("allow-").replace('-', "_"))
         .collect();
     app_perms.sort();
-    assert_eq!(app_perms, listed, "capability grants differ from the commands");
+    assert_eq!(
+        app_perms, listed,
+        "capability grants differ from the commands"
+    );
     for p in &perms {
         assert!(
             p.starts_with("allow-") || p.starts_with("core:event:allow-"),

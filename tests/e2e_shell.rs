@@ -12,18 +12,26 @@ async fn shell_opens_and_shows_facts_from_rust() {
     let db = dir.path().join("e2e-shell.sqlite");
     let driver = Driver::start(&[("JIANCHA_DB", db.display().to_string())]);
     let c = driver.session().await;
-
     let version = text_of(&c, "[data-testid=app-version]").await;
-    assert!(version.contains(env!("CARGO_PKG_VERSION")), "version shown: {version}");
+    assert!(
+        version.contains(env!("CARGO_PKG_VERSION")),
+        "version shown: {version}"
+    );
     let shown_db = text_of(&c, "[data-testid=db-path]").await;
     assert_eq!(shown_db.trim(), db.display().to_string());
-    assert!(db.exists(), "the service should have created the SQLite file");
+    assert!(
+        db.exists(),
+        "the service should have created the SQLite file"
+    );
 
     // The shell is Chinese first.
-    let title = c.title().await.unwrap();
-    let body = text_of(&c, "body").await;
-    assert!(body.contains("总览"), "navigation should be in Chinese: {body}");
-    assert!(!title.is_empty());
+    let title_bar = text_of(&c, "[data-testid=app-title]").await;
+    assert_eq!(title_bar.trim(), "电子监察工作台");
+    let nav = text_of(&c, "[data-testid=nav-dashboard]").await;
+    assert!(
+        nav.contains("总览"),
+        "navigation should be in Chinese: {nav}"
+    );
     screenshot(&c, "shell").await;
     c.close().await.unwrap();
 }

@@ -61,28 +61,38 @@ impl Driver {
             "the E2E tests need an X display: run them under `xvfb-run -a` (scripts/test.sh does)"
         );
         assert!(
-            Path::new("/usr/bin/WebKitWebDriver").exists() || std::env::var_os("TAURI_NATIVE_DRIVER").is_some(),
+            Path::new("/usr/bin/WebKitWebDriver").exists()
+                || std::env::var_os("TAURI_NATIVE_DRIVER").is_some(),
             "WebKitWebDriver missing: apt-get install webkit2gtk-driver (scripts/test.sh does)"
         );
         let data_dir = tempfile::tempdir().unwrap();
         let (port, native) = (free_port(), free_port());
         let mut cmd = Command::new(find_tauri_driver());
-        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            // The app's data, config and log dirs all land in the temp dir.
-            .env("XDG_DATA_HOME", data_dir.path().join("data"))
-            .env("XDG_CONFIG_HOME", data_dir.path().join("config"))
-            .env("XDG_CACHE_HOME", data_dir.path().join("cache"))
-            .env("HOME", data_dir.path())
-            // WebKitGTK's sandbox and compositing fail under Xvfb as root.
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        // The app's data, config and log dirs all land in the temp dir.
+        .env("XDG_DATA_HOME", data_dir.path().join("data"))
+        .env("XDG_CONFIG_HOME", data_dir.path().join("config"))
+        .env("XDG_CACHE_HOME", data_dir.path().join("cache"))
+        .env("HOME", data_dir.path());
         for (k, v) in env {
             cmd.env(k, v);
         }
         let child = cmd.spawn().expect("cannot start tauri-driver");
         let deadline = Instant::now() + Duration::from_secs(20);
         // tauri-driver opens its port before WebKitWebDriver listens on the native one.
-        assert!(wait_for_port(port, deadline), "tauri-driver did not listen on {port}");
-        assert!(wait_for_port(native, deadline), "WebKitWebDriver did not listen on {native}");
+        assert!(
+            wait_for_port(port, deadline),
+            "tauri-driver did not listen on {port}"
+        );
+        assert!(
+            wait_for_port(native, deadline),
+            "WebKitWebDriver did not listen on {native}"
+        );
         Driver {
             child,
             port,
@@ -118,6 +128,7 @@ impl Drop for Driver {
 }
 
 /// Waits until the element exists and its text is non-empty; returns the text.
+/// (Avoid `body`: WebKitWebDriver's text of a whole page can take minutes.)
 pub async fn text_of(c: &Client, css: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -136,7 +147,8 @@ pub async fn text_of(c: &Client, css: &str) -> String {
 /// Saves a screenshot next to the test output (for people to look at).
 pub async fn screenshot(c: &Client, name: &str) {
     tokio::time::sleep(Duration::from_millis(500)).await;
-    if let Ok(png) = c.screenshot().await {
+    let shot = tokio::time::timeout(Duration::from_secs(20), c.screenshot()).await;
+    if let Ok(Ok(png)) = shot {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/out");
         let _ = std::fs::create_dir_all(&dir);
         let _ = std::fs::write(dir.join(format!("{name}.png")), png);

@@ -10,7 +10,6 @@ use ts_rs::TS;
 /// The error every command returns across IPC. `code` is one of a small fixed set the UI
 /// switches on; `message` is for people (Chinese first where it reaches an officer).
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
-
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
@@ -18,7 +17,6 @@ pub struct ApiError {
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
-
 pub enum ErrorCode {
     /// The request named something wrong (bad date, unknown case, invalid field).
     InvalidInput,
@@ -53,7 +51,6 @@ impl std::error::Error for ApiError {}
 
 /// What the console shows about itself (the title bar, the settings screen).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
-
 pub struct AppInfo {
     pub version: String,
     /// Path of the SQLite cache in use.

@@ -5,7 +5,10 @@ use jiancha_api::{ApiError, ErrorCode};
 /// An unexpected failure (database, disk): logged, and reported as `internal`.
 pub fn internal(e: impl std::fmt::Display) -> ApiError {
     tracing::error!(error = %e, "internal error");
-    ApiError::new(ErrorCode::Internal, format!("内部错误 / internal error: {e}"))
+    ApiError::new(
+        ErrorCode::Internal,
+        format!("内部错误 / internal error: {e}"),
+    )
 }
 
 /// Bad input: the message names what was wrong.

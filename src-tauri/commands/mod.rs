@@ -1,0 +1,26 @@
+//! IPC commands: one line each, forwarding to the service on a blocking thread.
+//! One module per area. Every command here must also be listed in `COMMANDS` in
+//! `src-tauri/build.rs` and granted in `src-tauri/capabilities/main.json`
+//! (`tests/capabilities.rs` checks all three agree).
+
+mod app;
+
+use jiancha_api::ApiError;
+use tauri::State;
+
+use crate::AppState;
+
+/// Runs a blocking service call off the main thread.
+pub(crate) async fn blocking<T: Send + 'static>(
+    state: State<'_, AppState>,
+    f: impl FnOnce(&jiancha_service::Service) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let svc = state.service.clone();
+    tokio::task::spawn_blocking(move || f(&svc))
+        .await
+        .map_err(jiancha_service::internal)?
+}
+
+pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![app::app_info,]
+}
