@@ -23,10 +23,7 @@ pub use findings::{
     list_findings, scan_silent_departments, working_hours_between, Finding, FindingConfig,
     WorkCalendar,
 };
-pub use sync::{
-    defer_indexes, fetch_only, rebuild_indexes, sync, Phase, ProgressFn, SyncOptions, SyncProgress,
-    SyncReport,
-};
+pub use sync::{fetch_only, sync, Phase, ProgressFn, SyncOptions, SyncProgress, SyncReport};
 
 use jiancha_protocol::{Case, CaseDigest, DigestResult};
 use jiancha_store::Db;

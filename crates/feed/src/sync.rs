@@ -514,7 +514,7 @@ fn unix_now() -> i64 {
 
 /// Drops the secondary indexes of `cases` and `case_versions`, remembering their SQL (one transaction, so a kill
 /// either leaves them all in place or all recorded).
-pub fn defer_indexes(db: &mut Db) -> Result<usize, SyncError> {
+pub(crate) fn defer_indexes(db: &mut Db) -> Result<usize, SyncError> {
     db.write(|tx| {
         let idx: Vec<(String, String)> = {
             let mut st = tx.prepare(
@@ -532,22 +532,6 @@ pub fn defer_indexes(db: &mut Db) -> Result<usize, SyncError> {
             )?;
             tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
         }
-        Ok(idx.len())
-    })
-}
-
-/// Builds the indexes [`defer_indexes`] dropped (one transaction).
-pub fn rebuild_indexes(db: &mut Db) -> Result<usize, SyncError> {
-    db.write(|tx| {
-        let idx: Vec<(String, String)> = {
-            let mut st = tx.prepare("SELECT name, sql FROM deferred_indexes ORDER BY name")?;
-            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        for (_, sql) in &idx {
-            tx.execute_batch(sql)?;
-        }
-        tx.execute("DELETE FROM deferred_indexes", [])?;
         Ok(idx.len())
     })
 }
