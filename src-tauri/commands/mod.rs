@@ -4,6 +4,7 @@
 //! (`tests/capabilities.rs` checks all three agree).
 
 mod app;
+mod calendar;
 
 use jiancha_api::ApiError;
 use tauri::State;
@@ -22,5 +23,11 @@ pub(crate) async fn blocking<T: Send + 'static>(
 }
 
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![app::app_info,]
+    tauri::generate_handler![
+        app::app_info,
+        calendar::calendar_year,
+        calendar::calendar_history,
+        calendar::calendar_import,
+        calendar::calendar_edit_day,
+    ]
 }

@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod calendar;
+
 /// The error every command returns across IPC. `code` is one of a small fixed set the UI
 /// switches on; `message` is for people (Chinese first where it reaches an officer).
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
@@ -75,5 +77,23 @@ pub fn bindings() -> Vec<(String, String)> {
             )),*]
         };
     }
-    all![ApiError, ErrorCode, AppInfo]
+    all![
+        ApiError,
+        ErrorCode,
+        AppInfo,
+        calendar::CalendarDayKind,
+        calendar::CalendarDaySource,
+        calendar::CalendarDay,
+        calendar::CalendarYearEntry,
+        calendar::CalendarActor,
+        calendar::CalendarYearView,
+        calendar::CalendarImportFormat,
+        calendar::CalendarImportRequest,
+        calendar::CalendarDayEditRequest,
+        calendar::CalendarRecompute,
+        calendar::CalendarCaseChange,
+        calendar::CalendarChangeResult,
+        calendar::CalendarEditDay,
+        calendar::CalendarEditEntry,
+    ]
 }
