@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'invalid_input',
   'not_found',
   'forbidden',
+  'unauthenticated',
   'conflict',
   'unavailable',
   'internal',

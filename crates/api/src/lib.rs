@@ -7,6 +7,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod auth;
+
 pub mod calendar;
 
 /// The error every command returns across IPC. `code` is one of a small fixed set the UI
@@ -26,6 +28,9 @@ pub enum ErrorCode {
     NotFound,
     /// The signed-in role may not do this.
     Forbidden,
+    /// Nobody is signed in, the session is locked, or the credentials were wrong: sign in or
+    /// unlock again.
+    Unauthenticated,
     /// The action is not allowed in the current workflow state.
     Conflict,
     /// The feed or another external service failed.
@@ -81,6 +86,16 @@ pub fn bindings() -> Vec<(String, String)> {
         ApiError,
         ErrorCode,
         AppInfo,
+        auth::AccountRole,
+        auth::SessionUser,
+        auth::AuthStatus,
+        auth::Account,
+        auth::NewAccountRequest,
+        auth::ApprovalTicket,
+        auth::AuditEntryView,
+        auth::AuditPage,
+        auth::AuditBadEntry,
+        auth::AuditVerifyReport,
         calendar::CalendarDayKind,
         calendar::CalendarDaySource,
         calendar::CalendarDay,

@@ -40,6 +40,8 @@ pub struct Service {
     config: Config,
     /// The URL the feed is reached at (the demo simulator's loopback address once started).
     feed_url: std::sync::RwLock<String>,
+    /// This workstation's session, approvals and id (crate::auth).
+    auth: crate::auth::AuthState,
 }
 
 impl Service {
@@ -53,7 +55,12 @@ impl Service {
         Ok(Self {
             config,
             feed_url: std::sync::RwLock::new(feed_url),
+            auth: Default::default(),
         })
+    }
+
+    pub(crate) fn auth(&self) -> &crate::auth::AuthState {
+        &self.auth
     }
 
     pub fn config(&self) -> &Config {

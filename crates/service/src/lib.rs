@@ -5,6 +5,7 @@
 //! Errors leave this crate as [`jiancha_api::ApiError`] (`{code, message}`).
 
 pub mod app;
+pub mod auth;
 pub mod calendar;
 pub mod calendar_store;
 pub mod error;

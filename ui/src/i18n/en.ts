@@ -103,6 +103,7 @@ const en: MessageSchema = {
       invalid_input: 'Invalid input',
       not_found: 'Not found',
       forbidden: 'Not permitted',
+      unauthenticated: 'Sign-in required',
       conflict: 'Not allowed in the current state',
       unavailable: 'Service unavailable',
       internal: 'Internal error',

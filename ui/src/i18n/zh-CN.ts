@@ -104,6 +104,7 @@ const zhCN = {
       invalid_input: '输入有误',
       not_found: '未找到',
       forbidden: '无权操作',
+      unauthenticated: '需要登录',
       conflict: '当前状态不允许此操作',
       unavailable: '服务不可用',
       internal: '内部错误',
