@@ -4,6 +4,7 @@
 //! (`tests/capabilities.rs` checks all three agree).
 
 mod app;
+mod auth;
 mod calendar;
 
 use jiancha_api::ApiError;
@@ -25,6 +26,21 @@ pub(crate) async fn blocking<T: Send + 'static>(
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app::app_info,
+        auth::auth_status,
+        auth::auth_touch,
+        auth::auth_setup_admin,
+        auth::auth_sign_in,
+        auth::auth_sign_out,
+        auth::auth_lock,
+        auth::auth_unlock,
+        auth::auth_change_password,
+        auth::auth_leader_approval,
+        auth::accounts_list,
+        auth::accounts_create,
+        auth::accounts_set_active,
+        auth::accounts_reset_password,
+        auth::audit_page,
+        auth::audit_verify,
         calendar::calendar_year,
         calendar::calendar_history,
         calendar::calendar_import,
