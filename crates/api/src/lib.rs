@@ -4,6 +4,8 @@
 //! `ui/src/bindings/` and fails when the committed file differs (see `tests/bindings.rs`).
 //! Only this crate and the app shell know these shapes; domain crates never see them.
 
+pub mod queues;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -86,6 +88,27 @@ pub fn bindings() -> Vec<(String, String)> {
         ApiError,
         ErrorCode,
         AppInfo,
+        queues::CardLevel,
+        queues::PageRequest,
+        queues::QueueFilter,
+        queues::CardRow,
+        queues::CardPage,
+        queues::QueueCounts,
+        queues::FindingFilter,
+        queues::FindingRow,
+        queues::FindingPage,
+        queues::RegionNode,
+        queues::DeptNode,
+        queues::ItemOption,
+        queues::CaseDetail,
+        queues::CaseFact,
+        queues::TimelineEvent,
+        queues::TimelineDay,
+        queues::CaseClockView,
+        queues::SignalEvent,
+        queues::CaseVersionRow,
+        queues::Dashboard,
+        queues::DeptCardCount,
         auth::AccountRole,
         auth::SessionUser,
         auth::AuthStatus,

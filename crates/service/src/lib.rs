@@ -8,7 +8,10 @@ pub mod app;
 pub mod auth;
 pub mod calendar;
 pub mod calendar_store;
+pub mod cases;
+pub mod dashboard;
 pub mod error;
+pub mod queues;
 
 pub use app::{Config, FeedSource, Service};
 pub use error::{internal, invalid};

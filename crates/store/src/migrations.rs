@@ -36,6 +36,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_workflow"),
     migration!(40, "0040_sms"),
     migration!(50, "0050_calendar_edits"),
+    migration!(61, "0061_queue_search"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

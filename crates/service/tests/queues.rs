@@ -1,0 +1,294 @@
+//! Queues, case detail and dashboard over a small database synced from the simulator over
+//! loopback (issue 5 items 1–3).
+
+use std::sync::Arc;
+
+use jiancha_api::queues::{CardLevel, FindingFilter, PageRequest, QueueFilter};
+use jiancha_api::ErrorCode;
+use jiancha_calendar::{Calendar, ClockConfig};
+use jiancha_feed::SyncOptions;
+use jiancha_feedsim::{serve, Plant, ServeConfig, WorldConfig};
+use jiancha_service::{cases, dashboard, queues, Config, FeedSource, Service};
+use jiancha_store::Db;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    svc: Service,
+    now: i64,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: std::sync::OnceLock<Fixture> = std::sync::OnceLock::new();
+    F.get_or_init(|| {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let mut w = WorldConfig::new(7, 1_500);
+            w.plant = Plant::ALL;
+            let h = serve(ServeConfig::new(w)).await.unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("q.sqlite");
+            let mut o = SyncOptions::new(h.url());
+            o.page_size = 1_000;
+            let r = jiancha_feed::sync(&path, &o, Arc::new(Calendar::builtin()), Arc::new(|_| {}))
+                .await
+                .unwrap();
+            let now = r.server_time.unwrap();
+            let mut db = Db::open(&path).unwrap();
+            jiancha_feed::evaluate(
+                &mut db,
+                &Calendar::builtin(),
+                &ClockConfig::default(),
+                now,
+                true,
+            )
+            .unwrap();
+            let svc = Service::open(Config {
+                db_path: path,
+                feed: FeedSource::Remote { url: h.url() },
+            })
+            .unwrap();
+            Fixture {
+                _dir: dir,
+                svc,
+                now,
+            }
+        })
+    })
+}
+
+fn page(limit: u32) -> PageRequest {
+    PageRequest { offset: 0, limit }
+}
+
+fn level(l: CardLevel) -> QueueFilter {
+    QueueFilter {
+        level: Some(l),
+        ..QueueFilter::default()
+    }
+}
+
+#[test]
+fn queues_are_sorted_by_urgency_and_counts_agree() {
+    let f = fixture();
+    let counts = queues::queue_counts(&f.svc, &QueueFilter::default()).unwrap();
+    assert!(
+        counts.yellow + counts.red > 0,
+        "the simulator raises cards: {counts:?}"
+    );
+    for (l, n) in [
+        (CardLevel::Warning, counts.warning),
+        (CardLevel::Yellow, counts.yellow),
+        (CardLevel::Red, counts.red),
+    ] {
+        let p = queues::card_page(&f.svc, &level(l), page(500), f.now).unwrap();
+        assert_eq!(p.total, n, "{l:?}");
+        assert_eq!(p.rows.len() as u64, n.min(500));
+        assert!(p.rows.iter().all(|r| r.level == l));
+        assert!(p.rows.windows(2).all(|w| w[0].yellow_at <= w[1].yellow_at));
+        if l != CardLevel::Warning {
+            // A card is past its deadline day.
+            assert!(p.rows.iter().all(|r| r.remaining_workdays < 0), "{l:?}");
+        }
+    }
+    // Paging: two halves are the whole, in order, without overlap.
+    let all = queues::card_page(&f.svc, &level(CardLevel::Yellow), page(500), f.now).unwrap();
+    let k = (all.rows.len() / 2) as u32;
+    let a = queues::card_page(&f.svc, &level(CardLevel::Yellow), page(k.max(1)), f.now).unwrap();
+    let b = queues::card_page(
+        &f.svc,
+        &level(CardLevel::Yellow),
+        PageRequest {
+            offset: k.max(1),
+            limit: 500,
+        },
+        f.now,
+    )
+    .unwrap();
+    let ids: Vec<_> = a.rows.iter().chain(&b.rows).map(|r| &r.case_id).collect();
+    let want: Vec<_> = all.rows.iter().map(|r| &r.case_id).collect();
+    assert_eq!(ids, want);
+}
+
+#[test]
+fn filters_narrow_the_queue() {
+    let f = fixture();
+    let q = level(CardLevel::Yellow);
+    let all = queues::card_page(&f.svc, &q, page(500), f.now).unwrap();
+    let first = all.rows.first().expect("a yellow card").clone();
+    let by_dept = QueueFilter {
+        dept_id: Some(first.dept_id.clone()),
+        ..q.clone()
+    };
+    let p = queues::card_page(&f.svc, &by_dept, page(500), f.now).unwrap();
+    assert!(p.total >= 1 && p.total <= all.total);
+    assert!(p.rows.iter().all(|r| r.dept_id == first.dept_id));
+    // Region: every department of the tree's region of that department.
+    let tree = queues::department_tree(&f.svc).unwrap();
+    let region = tree
+        .iter()
+        .find(|r| r.departments.iter().any(|d| d.dept_id == first.dept_id))
+        .unwrap();
+    let by_region = QueueFilter {
+        region_code: Some(region.region_code.clone()),
+        ..q.clone()
+    };
+    let pr = queues::card_page(&f.svc, &by_region, page(500), f.now).unwrap();
+    assert!(pr.total >= p.total);
+    // Free text: the case id finds exactly that card.
+    let text = QueueFilter {
+        text: Some(first.case_id.to_uppercase()),
+        ..q.clone()
+    };
+    let pt = queues::card_page(&f.svc, &text, page(500), f.now).unwrap();
+    assert_eq!(pt.total, 1);
+    assert_eq!(pt.rows[0].case_id, first.case_id);
+    // Handler: exact name.
+    if let Some(h) = &first.handler {
+        let ph = QueueFilter {
+            handler: Some(h.clone()),
+            ..q.clone()
+        };
+        let p = queues::card_page(&f.svc, &ph, page(500), f.now).unwrap();
+        assert!(p.rows.iter().any(|r| r.case_id == first.case_id));
+        assert!(p.total <= all.total);
+    }
+    // Item.
+    let pi = queues::card_page(
+        &f.svc,
+        &QueueFilter {
+            item_code: Some(first.item_code.clone()),
+            ..q.clone()
+        },
+        page(500),
+        f.now,
+    )
+    .unwrap();
+    assert!(pi.rows.iter().all(|r| r.item_code == first.item_code) && pi.total >= 1);
+    // Date range on the day the card began: the day of the first card keeps it.
+    let day = chrono::DateTime::from_timestamp(first.began_at.unwrap(), 0)
+        .unwrap()
+        .with_timezone(&jiancha_calendar::cst())
+        .date_naive()
+        .to_string();
+    let pd = queues::card_page(
+        &f.svc,
+        &QueueFilter {
+            from: Some(day.clone()),
+            to: Some(day),
+            ..q.clone()
+        },
+        page(500),
+        f.now,
+    )
+    .unwrap();
+    assert!(pd.rows.iter().any(|r| r.case_id == first.case_id));
+    assert!(pd.total <= all.total);
+}
+
+#[test]
+fn bad_input_is_named() {
+    let f = fixture();
+    let e = queues::card_page(&f.svc, &QueueFilter::default(), page(501), f.now).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(e.message.contains("501"), "{}", e.message);
+    let bad = QueueFilter {
+        from: Some("2026-13-01".into()),
+        ..QueueFilter::default()
+    };
+    let e = queues::card_page(&f.svc, &bad, page(10), f.now).unwrap_err();
+    assert!(e.message.contains("2026-13-01"), "{}", e.message);
+    let e = cases::case_detail(&f.svc, "NO-SUCH-CASE", f.now).unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+    let e = queues::finding_page(
+        &f.svc,
+        &FindingFilter {
+            kind: Some("nonsense".into()),
+            ..FindingFilter::default()
+        },
+        page(10),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("nonsense"));
+}
+
+#[test]
+fn case_detail_shows_clock_timeline_and_signals() {
+    let f = fixture();
+    let red = queues::card_page(&f.svc, &level(CardLevel::Red), page(1), f.now).unwrap();
+    let row = red.rows.first().expect("a red card");
+    let d = cases::case_detail(&f.svc, &row.case_id, f.now).unwrap();
+    let clock = d.clock.expect("an accepted case has a clock");
+    assert_eq!(clock.deadline, row.deadline);
+    assert_eq!(clock.signal, "red");
+    assert!(d.timeline.iter().any(|e| e.kind == "acceptance"));
+    assert!(d.timeline.windows(2).all(|w| w[0].at <= w[1].at));
+    assert!(d.signals.iter().any(|s| s.level == CardLevel::Red));
+    assert!(!d.days.is_empty() && d.days.len() as i64 <= cases::MAX_DAYS);
+    assert!(
+        d.days.iter().any(|x| !x.workday),
+        "weekends are on the strip"
+    );
+    assert!(!d.versions.is_empty() && d.versions.iter().any(|v| v.is_latest));
+    assert!(d
+        .facts
+        .iter()
+        .any(|f| f.label == "办件编号" && f.value == row.case_id));
+}
+
+#[test]
+fn findings_queue_and_case_findings() {
+    let f = fixture();
+    let all = queues::finding_page(
+        &f.svc,
+        &FindingFilter {
+            include_resolved: true,
+            ..FindingFilter::default()
+        },
+        page(500),
+    )
+    .unwrap();
+    assert!(all.total > 0, "Plant::ALL plants findings");
+    assert!(all
+        .rows
+        .windows(2)
+        .all(|w| w[0].observed_at >= w[1].observed_at));
+    let backdated = queues::finding_page(
+        &f.svc,
+        &FindingFilter {
+            kind: Some("backdated".into()),
+            include_resolved: true,
+            ..FindingFilter::default()
+        },
+        page(500),
+    )
+    .unwrap();
+    assert!(backdated.rows.iter().all(|r| r.kind == "backdated"));
+    if let Some(b) = backdated.rows.first() {
+        let d = cases::case_detail(&f.svc, b.case_id.as_deref().unwrap(), f.now).unwrap();
+        assert!(d.findings.iter().any(|x| x.id == b.id));
+        assert!(
+            d.versions.len() >= 2,
+            "a rewrite has two versions to compare"
+        );
+    }
+}
+
+#[test]
+fn dashboard_counts_match_the_queues_and_draws_charts() {
+    let f = fixture();
+    let d = dashboard::dashboard(&f.svc, f.now).unwrap();
+    let c = queues::queue_counts(&f.svc, &QueueFilter::default()).unwrap();
+    assert_eq!(d.open, c);
+    assert!(d.top_departments.len() <= 10);
+    let top: u64 = d
+        .top_departments
+        .first()
+        .map(|t| t.warning + t.yellow + t.red)
+        .unwrap();
+    assert!(d
+        .top_departments
+        .iter()
+        .all(|t| t.warning + t.yellow + t.red <= top));
+    assert!(d.cards_per_day_svg.starts_with("<svg") || d.cards_per_day_svg.contains("<svg"));
+    assert!(d.open_by_department_svg.contains("<svg"));
+}
