@@ -9,6 +9,9 @@ pub mod queues;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub mod settings;
+pub mod sync;
+
 pub mod auth;
 
 pub mod calendar;
@@ -109,6 +112,18 @@ pub fn bindings() -> Vec<(String, String)> {
         queues::CaseVersionRow,
         queues::Dashboard,
         queues::DeptCardCount,
+        sync::SyncState,
+        sync::SyncProgress,
+        sync::SyncRun,
+        sync::SignalCounts,
+        sync::SyncStatus,
+        sync::SignalsChanged,
+        sync::DeptSyncStatus,
+        sync::QuarantineItem,
+        sync::QuarantinePage,
+        sync::QuarantineRecord,
+        settings::SettingsView,
+        settings::SettingsUpdate,
         auth::AccountRole,
         auth::SessionUser,
         auth::AuthStatus,

@@ -42,6 +42,10 @@ pub struct Service {
     feed_url: std::sync::RwLock<String>,
     /// This workstation's session, approvals and id (crate::auth).
     auth: crate::auth::AuthState,
+    /// The live loop's state (crate::live).
+    live: crate::live::Live,
+    /// The embedded demo simulator, while it runs (crate::live::start_demo_feed).
+    pub(crate) demo: std::sync::Mutex<Option<jiancha_feedsim::Handle>>,
 }
 
 impl Service {
@@ -56,11 +60,47 @@ impl Service {
             config,
             feed_url: std::sync::RwLock::new(feed_url),
             auth: Default::default(),
+            live: Default::default(),
+            demo: Default::default(),
         })
     }
 
     pub(crate) fn auth(&self) -> &crate::auth::AuthState {
         &self.auth
+    }
+
+    /// The live sync loop's state.
+    pub fn live(&self) -> &crate::live::Live {
+        &self.live
+    }
+
+    /// The feed synced from: the stored setting if set, else the start-up one (the demo's
+    /// loopback URL once it runs, or `JIANCHA_FEED_URL`).
+    pub fn effective_feed_url(&self, settings: &crate::settings::Settings) -> String {
+        if !settings.feed_url.is_empty() {
+            return settings.feed_url.clone();
+        }
+        self.feed_url
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The start-up feed URL, waiting up to `wait` for the demo feed to bind (it starts on
+    /// the async runtime while the window opens). Called off the main thread.
+    fn startup_feed_url(&self, wait: std::time::Duration) -> String {
+        let until = std::time::Instant::now() + wait;
+        loop {
+            let url = self
+                .feed_url
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            if !url.is_empty() || !self.live.demo_starting() || std::time::Instant::now() >= until {
+                return url;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 
     pub fn config(&self) -> &Config {
@@ -81,11 +121,14 @@ impl Service {
         Ok(AppInfo {
             version: env!("CARGO_PKG_VERSION").to_string(),
             db_path: self.config.db_path.display().to_string(),
-            feed_url: self
-                .feed_url
-                .read()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone(),
+            feed_url: {
+                let stored = crate::settings::load(&db)?.feed_url;
+                if stored.is_empty() {
+                    self.startup_feed_url(std::time::Duration::from_secs(20))
+                } else {
+                    stored
+                }
+            },
             demo_feed: self.config.feed == FeedSource::Demo,
             schema_version: db.schema_version().map_err(internal)?,
         })

@@ -11,7 +11,10 @@ pub mod calendar_store;
 pub mod cases;
 pub mod dashboard;
 pub mod error;
+pub mod live;
 pub mod queues;
+pub mod settings;
+pub mod sync;
 
 pub use app::{Config, FeedSource, Service};
 pub use error::{internal, invalid};

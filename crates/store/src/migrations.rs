@@ -36,6 +36,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_workflow"),
     migration!(40, "0040_sms"),
     migration!(50, "0050_calendar_edits"),
+    migration!(60, "0060_settings"),
     migration!(61, "0061_queue_search"),
 ];
 

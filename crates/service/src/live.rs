@@ -1,0 +1,500 @@
+//! The live loop (issue 5 item 4): a background sync on the configured interval (at once at
+//! start), evaluation after every sync, and the evaluator waking at the next change instant
+//! (`jiancha_feed::next_change`) between syncs. Progress and results leave through a
+//! [`LiveSink`] (the shell turns them into Tauri events). Nothing here panics on a feed
+//! error: a transient failure is shown and retried at the next interval; a permanent one
+//! stops the loop with its message until the settings change or an officer asks for a sync.
+//!
+//! Time: the feed's clock can run faster than the wall clock (the demo simulator runs at
+//! 600×). Cases are evaluated at the feed's time, extrapolated from the `server_time` of
+//! the last sync with the feed's speed ([`Live::set_feed_speed`]; 1 for a real feed).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jiancha_api::sync::{
+    SignalCounts, SignalsChanged, SyncProgress, SyncRun, SyncState, SyncStatus,
+};
+use jiancha_feed::{Phase, SyncError, SyncOptions};
+use jiancha_store::Db;
+
+use crate::settings::{self, chrono_free_now, Settings};
+use crate::Service;
+
+/// Where the loop reports. Implemented by the shell (Tauri events) and by tests.
+pub trait LiveSink: Send + Sync + 'static {
+    fn progress(&self, p: &SyncProgress);
+    fn status(&self, s: &SyncStatus);
+    fn signals(&self, s: &SignalsChanged);
+}
+
+/// The loop's shared state, kept in the [`Service`].
+pub struct Live {
+    status: Mutex<SyncStatus>,
+    wake: tokio::sync::Notify,
+    full_eval: AtomicBool,
+    speed: Mutex<f64>,
+    /// (feed time, wall instant) of the last sync's end.
+    feed_clock: Mutex<Option<(i64, Instant)>>,
+    next_change: Mutex<Option<i64>>,
+    /// Red cards in `signals` at the previous evaluation (None before the first one: the
+    /// first evaluation of a run sets the baseline and notifies nothing).
+    reds: Mutex<Option<u64>>,
+    demo_starting: AtomicBool,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live {
+            status: Mutex::new(SyncStatus {
+                state: SyncState::Starting,
+                feed_url: String::new(),
+                progress: None,
+                last_success: None,
+                last_error: None,
+                last_error_at: None,
+                cases: 0,
+                quarantined: 0,
+                findings: 0,
+                signals: SignalCounts::default(),
+                next_sync_at: None,
+                feed_time: None,
+            }),
+            wake: tokio::sync::Notify::new(),
+            full_eval: AtomicBool::new(false),
+            speed: Mutex::new(1.0),
+            feed_clock: Mutex::new(None),
+            next_change: Mutex::new(None),
+            reds: Mutex::new(None),
+            demo_starting: AtomicBool::new(false),
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Live {
+    /// The current status (the status bar's first paint; events keep it current).
+    pub fn status(&self) -> SyncStatus {
+        let mut s = lock(&self.status).clone();
+        s.feed_time = self.feed_now();
+        s
+    }
+
+    /// Asks for a sync now (the 同步 screen's button); also restarts a stopped loop.
+    pub fn sync_now(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Settings changed: sync at once with them; a new warning lead re-evaluates every case.
+    pub fn settings_changed(&self, reevaluate_all: bool) {
+        if reevaluate_all {
+            self.full_eval.store(true, Ordering::SeqCst);
+        }
+        self.wake.notify_one();
+    }
+
+    /// True while the embedded demo feed is being started.
+    pub fn demo_starting(&self) -> bool {
+        self.demo_starting.load(Ordering::SeqCst)
+    }
+
+    /// Simulated feed seconds per wall second (the demo feed: 600).
+    pub fn set_feed_speed(&self, speed: f64) {
+        *lock(&self.speed) = speed.max(1e-3);
+    }
+
+    /// The feed's clock now: the last `server_time` extrapolated, or the wall clock.
+    pub fn feed_now(&self) -> Option<i64> {
+        let speed = *lock(&self.speed);
+        lock(&self.feed_clock).map(|(t, at)| t + (at.elapsed().as_secs_f64() * speed) as i64)
+    }
+
+    fn update(&self, f: impl FnOnce(&mut SyncStatus)) -> SyncStatus {
+        let mut s = lock(&self.status);
+        f(&mut s);
+        let mut out = s.clone();
+        drop(s);
+        out.feed_time = self.feed_now();
+        out
+    }
+
+    /// Wall delay until the feed reaches `next_change` (at least `min`).
+    fn delay_to_next_change(&self, min: Duration) -> Option<Duration> {
+        let nc = (*lock(&self.next_change))?;
+        let now = self.feed_now()?;
+        let speed = *lock(&self.speed);
+        let secs = ((nc - now) as f64 / speed).max(0.0);
+        Some(Duration::from_secs_f64(secs).max(min))
+    }
+}
+
+/// How a sync cycle ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CycleOutcome {
+    Synced,
+    /// Retried at the next interval.
+    Failed(String),
+    /// Stopped until the settings change or a sync is asked for.
+    Stopped(String),
+}
+
+fn phase_name(p: Phase) -> &'static str {
+    match p {
+        Phase::Connecting => "connecting",
+        Phase::Loading => "loading",
+        Phase::BuildingIndexes => "building_indexes",
+        Phase::Checking => "checking",
+        Phase::Done => "done",
+    }
+}
+
+fn progress_dto(p: &jiancha_feed::SyncProgress) -> SyncProgress {
+    SyncProgress {
+        phase: phase_name(p.phase).into(),
+        records: p.received,
+        quarantined: p.quarantined,
+        bytes: p.bytes,
+        records_per_s: (p.records_per_s * 10.0).round() / 10.0,
+        latest_seq: p.latest_seq,
+        retrying: p.retrying.as_ref().map(|r| {
+            format!(
+                "第 {} 次重试 (attempt {}): {}",
+                r.attempt, r.attempt, r.error
+            )
+        }),
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| format!("internal error: {e}"))?
+}
+
+fn load_settings(svc: &Service) -> Result<Settings, String> {
+    let db = svc.db().map_err(|e| e.message)?;
+    settings::load(&db).map_err(|e| e.message)
+}
+
+/// Counts for the status: cases, quarantine, unresolved findings, open signals.
+fn counts(db: &Db) -> Result<(u64, u64, u64, SignalCounts), SyncError> {
+    let c = db.conn();
+    let one = |sql: &str| -> Result<u64, SyncError> {
+        Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+    };
+    let cases = one("SELECT count(*) FROM cases")?;
+    let quarantined = one("SELECT count(*) FROM quarantine")?;
+    let findings = one("SELECT count(*) FROM integrity_findings WHERE resolved_at IS NULL")?;
+    let mut signals = SignalCounts::default();
+    let mut st = c.prepare(
+        "SELECT level, count(*) FROM case_signals WHERE open = 1 AND level > 0 GROUP BY level",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let n = r.get::<_, i64>(1)? as u64;
+        match r.get::<_, i64>(0)? {
+            1 => signals.warning = n,
+            2 => signals.yellow = n,
+            _ => signals.red = n,
+        }
+    }
+    signals.evaluated_at = c
+        .query_row(
+            "SELECT evaluated_at FROM evaluation_state WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    Ok((cases, quarantined, findings, signals))
+}
+
+/// Refreshes the counts in the status from the cache.
+pub fn refresh_counts(svc: &Service) -> Result<SyncStatus, String> {
+    let db = svc.db().map_err(|e| e.message)?;
+    let (cases, quarantined, findings, signals) = counts(&db).map_err(|e| e.to_string())?;
+    Ok(svc.live().update(|s| {
+        s.cases = cases;
+        s.quarantined = quarantined;
+        s.findings = findings;
+        s.signals = signals;
+    }))
+}
+
+/// One sync of the configured feed, then an evaluation at the feed's clock.
+pub async fn sync_cycle(svc: &Arc<Service>, sink: &Arc<dyn LiveSink>) -> CycleOutcome {
+    let live = svc.live();
+    let settings = {
+        let svc2 = svc.clone();
+        match blocking(move || load_settings(&svc2)).await {
+            Ok(s) => s,
+            Err(e) => return fail(svc, sink, e, false),
+        }
+    };
+    let url = svc.effective_feed_url(&settings);
+    if url.is_empty() {
+        return fail(
+            svc,
+            sink,
+            "数据源尚未就绪 (the feed is not started yet)".into(),
+            false,
+        );
+    }
+    let st = live.update(|s| {
+        s.state = SyncState::Syncing;
+        s.feed_url = url.clone();
+        s.progress = None;
+        s.next_sync_at = None;
+    });
+    sink.status(&st);
+
+    let mut opts = SyncOptions::new(url.clone());
+    opts.token = settings.token.clone();
+    // Surface an unreachable feed within ~15 s; the loop retries at the next interval.
+    opts.retry.max_attempts = Some(6);
+    let calendar = {
+        let svc2 = svc.clone();
+        match blocking(move || {
+            let db = svc2.db().map_err(|e| e.message)?;
+            crate::calendar_store::load_calendar(&db).map_err(|e| e.to_string())
+        })
+        .await
+        {
+            Ok(c) => Arc::new(c),
+            Err(e) => return fail(svc, sink, e, false),
+        }
+    };
+    let last_emit = Mutex::new(None::<Instant>);
+    let (svc2, sink2) = (svc.clone(), sink.clone());
+    let progress: jiancha_feed::ProgressFn = Arc::new(move |p: &jiancha_feed::SyncProgress| {
+        let dto = progress_dto(p);
+        {
+            let mut last = lock(&last_emit);
+            let due = last.is_none_or(|t| t.elapsed() >= Duration::from_millis(200));
+            if !due && p.retrying.is_none() {
+                return;
+            }
+            *last = Some(Instant::now());
+        }
+        svc2.live().update(|s| s.progress = Some(dto.clone()));
+        sink2.progress(&dto);
+    });
+    let db_path = svc.config().db_path.clone();
+    let result = jiancha_feed::sync(&db_path, &opts, calendar.clone(), progress).await;
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            let permanent = matches!(e, SyncError::Permanent(_) | SyncError::Config(_));
+            tracing::warn!(error = %e, permanent, "sync failed");
+            return fail(svc, sink, e.to_string(), permanent);
+        }
+    };
+    if let Some(t) = report.server_time {
+        *lock(&live.feed_clock) = Some((t, Instant::now()));
+    }
+    let run = SyncRun {
+        finished_at: chrono_free_now(),
+        records: report.records,
+        stored: report.applied.stored,
+        quarantined: report.applied.quarantined,
+        bytes: report.bytes,
+        elapsed_ms: report.elapsed.as_millis() as u64,
+    };
+    tracing::info!(records = run.records, cases = report.cases, "sync done");
+    live.update(|s| {
+        s.last_success = Some(run);
+        s.progress = None;
+        s.last_error = None;
+        s.last_error_at = None;
+    });
+    let full = live.full_eval.swap(false, Ordering::SeqCst);
+    if let Err(e) = evaluate_now(svc, sink, &settings, full).await {
+        return fail(svc, sink, e, false);
+    }
+    let st = match refresh_counts(svc) {
+        Ok(_) => live.update(|s| s.state = SyncState::Idle),
+        Err(e) => return fail(svc, sink, e, false),
+    };
+    sink.status(&st);
+    CycleOutcome::Synced
+}
+
+fn fail(svc: &Service, sink: &Arc<dyn LiveSink>, msg: String, permanent: bool) -> CycleOutcome {
+    let st = svc.live().update(|s| {
+        s.state = if permanent {
+            SyncState::Stopped
+        } else {
+            SyncState::Error
+        };
+        s.progress = None;
+        s.last_error = Some(msg.clone());
+        s.last_error_at = Some(chrono_free_now());
+    });
+    let st = refresh_counts(svc).unwrap_or(st);
+    sink.status(&st);
+    if permanent {
+        CycleOutcome::Stopped(msg)
+    } else {
+        CycleOutcome::Failed(msg)
+    }
+}
+
+/// Classifies the cases at the feed's clock now and emits `signals://changed`.
+pub async fn evaluate_now(
+    svc: &Arc<Service>,
+    sink: &Arc<dyn LiveSink>,
+    settings: &Settings,
+    full: bool,
+) -> Result<(), String> {
+    let at = svc.live().feed_now().unwrap_or_else(chrono_free_now);
+    let lead = settings.warning_lead;
+    let svc2 = svc.clone();
+    let (summary, reds, example) = blocking(move || {
+        let mut db = svc2.db().map_err(|e| e.message)?;
+        let calendar = crate::calendar_store::load_calendar(&db).map_err(|e| e.to_string())?;
+        let cfg = jiancha_calendar::ClockConfig { warning_lead: lead };
+        let s = jiancha_feed::evaluate(&mut db, &calendar, &cfg, at, full)
+            .map_err(|e| format!("评估失败 (evaluation failed): {e}"))?;
+        let reds: i64 = db
+            .conn()
+            .query_row("SELECT count(*) FROM signals WHERE level = 3", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| e.to_string())?;
+        let example: Option<String> = db
+            .conn()
+            .query_row(
+                "SELECT case_id FROM signals WHERE level = 3 ORDER BY began_at DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        Ok((s, reds as u64, example))
+    })
+    .await?;
+    let live = svc.live();
+    *lock(&live.next_change) = summary.next_change;
+    let new_red = {
+        let mut prev = lock(&live.reds);
+        let n = prev.map_or(0, |p| reds.saturating_sub(p));
+        *prev = Some(reds);
+        n
+    };
+    let signals = SignalCounts {
+        warning: summary.warning,
+        yellow: summary.yellow,
+        red: summary.red,
+        evaluated_at: Some(at),
+    };
+    live.update(|s| s.signals = signals.clone());
+    sink.signals(&SignalsChanged {
+        signals,
+        evaluated: summary.evaluated,
+        new_red,
+        example_case: (new_red > 0).then_some(example).flatten(),
+    });
+    Ok(())
+}
+
+/// The loop: runs until the process ends. Call once, on the async runtime.
+pub async fn run(svc: Arc<Service>, sink: Arc<dyn LiveSink>) {
+    let live = svc.live();
+    // Counts of what an earlier run left in the cache, before the first sync finishes.
+    if let Ok(st) = refresh_counts(&svc) {
+        sink.status(&st);
+    }
+    // Evaluations between syncs are at least this far apart (the demo feed moves fast).
+    let min_eval_gap = Duration::from_secs(1);
+    loop {
+        let outcome = sync_cycle(&svc, &sink).await;
+        let stopped = matches!(outcome, CycleOutcome::Stopped(_));
+        let interval = {
+            let svc = svc.clone();
+            blocking(move || load_settings(&svc))
+                .await
+                .map(|s| s.sync_interval_secs)
+                .unwrap_or(settings::DEFAULT_SYNC_INTERVAL)
+        };
+        let next_sync = Instant::now() + Duration::from_secs(interval as u64);
+        if !stopped {
+            let at = chrono_free_now() + interval as i64;
+            let st = live.update(|s| s.next_sync_at = Some(at));
+            sink.status(&st);
+        }
+        loop {
+            let change = live
+                .delay_to_next_change(min_eval_gap)
+                .map(|d| Instant::now() + d);
+            let deadline = match (stopped, change) {
+                (true, Some(c)) => c,
+                (true, None) => Instant::now() + Duration::from_secs(3600),
+                (false, Some(c)) => c.min(next_sync),
+                (false, None) => next_sync,
+            };
+            let woke = tokio::select! {
+                _ = tokio::time::sleep_until(deadline.into()) => false,
+                _ = live.wake.notified() => true,
+            };
+            if woke || (!stopped && Instant::now() >= next_sync) {
+                break;
+            }
+            if change.is_some_and(|c| Instant::now() >= c) {
+                let settings = {
+                    let svc = svc.clone();
+                    blocking(move || load_settings(&svc)).await
+                };
+                let result = match settings {
+                    Ok(s) => evaluate_now(&svc, &sink, &s, false).await,
+                    Err(e) => Err(e),
+                };
+                match result.and_then(|_| refresh_counts(&svc)) {
+                    Ok(st) => sink.status(&st),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "evaluation between syncs failed");
+                        // Do not spin on a failing evaluation: wait for the next sync.
+                        *lock(&live.next_change) = None;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Starts the embedded demo feed (the simulator's console preset: 20 000 cases of history
+/// ending now, then live at 600×) on loopback, on the current async runtime, and makes it the
+/// start-up feed. Returns its URL (`http://127.0.0.1:PORT`).
+pub async fn start_demo_feed(svc: &Arc<Service>) -> Result<String, String> {
+    let live = svc.live();
+    live.demo_starting.store(true, Ordering::SeqCst);
+    let result = async {
+        let now = jiancha_protocol::Timestamp::from_unix(chrono_free_now())
+            .ok_or("系统时钟超出范围 (the wall clock is out of range)")?;
+        let clock: Arc<dyn Fn() -> Instant + Send + Sync> = Arc::new(Instant::now);
+        let cfg = jiancha_feedsim::ServeConfig::console_demo(now, clock);
+        let speed = cfg.live.as_ref().map_or(1.0, |l| l.speed);
+        let handle = jiancha_feedsim::serve(cfg)
+            .await
+            .map_err(|e| format!("演示数据源启动失败 (demo feed failed to start): {e}"))?;
+        let url = handle.url();
+        live.set_feed_speed(speed);
+        svc.set_feed_url(url.clone());
+        *lock(&svc.demo) = Some(handle);
+        Ok::<_, String>(url)
+    }
+    .await;
+    live.demo_starting.store(false, Ordering::SeqCst);
+    if let Err(e) = &result {
+        let st = live.update(|s| {
+            s.state = SyncState::Stopped;
+            s.last_error = Some(e.clone());
+            s.last_error_at = Some(chrono_free_now());
+        });
+        drop(st);
+    }
+    result
+}
