@@ -58,3 +58,33 @@ export function showError(reason: unknown): ApiError {
   ElMessage({ type: 'error', message: errorText(error), showClose: true, duration: 6000 })
   return error
 }
+
+// ---- 日历 (calendar screen) ----
+
+import type { CalendarYearView } from './bindings/CalendarYearView'
+import type { CalendarEditEntry } from './bindings/CalendarEditEntry'
+import type { CalendarChangeResult } from './bindings/CalendarChangeResult'
+import type { CalendarImportRequest } from './bindings/CalendarImportRequest'
+import type { CalendarDayEditRequest } from './bindings/CalendarDayEditRequest'
+
+export type { CalendarYearView, CalendarEditEntry, CalendarChangeResult, CalendarImportRequest, CalendarDayEditRequest }
+
+/** `calendar_year`: every day of `year` in the effective calendar, the years to offer, who edits. */
+export function calendarYear(year: number): Promise<CalendarYearView> {
+  return call<CalendarYearView>('calendar_year', { year })
+}
+
+/** `calendar_history`: every import and edit, newest first. */
+export function calendarHistory(): Promise<CalendarEditEntry[]> {
+  return call<CalendarEditEntry[]>('calendar_history')
+}
+
+/** `calendar_import`: a year's arrangement (file text read in the page); recomputes every case. */
+export function calendarImport(req: CalendarImportRequest): Promise<CalendarChangeResult> {
+  return call<CalendarChangeResult>('calendar_import', { req })
+}
+
+/** `calendar_edit_day`: one day set on or off with a mandatory reason; recomputes every case. */
+export function calendarEditDay(req: CalendarDayEditRequest): Promise<CalendarChangeResult> {
+  return call<CalendarChangeResult>('calendar_edit_day', { req })
+}

@@ -34,7 +34,7 @@ export const SCREENS: readonly Screen[] = [
   { key: 'letters', path: '/letters', letter: 'l', built: false },
   { key: 'complaints', path: '/complaints', letter: 't', built: false },
   { key: 'scoring', path: '/scoring', letter: 'p', built: false },
-  { key: 'calendar', path: '/calendar', letter: 'k', built: false },
+  { key: 'calendar', path: '/calendar', letter: 'k', built: true },
   { key: 'sync', path: '/sync', letter: 's', built: false },
   { key: 'settings', path: '/settings', letter: 'o', built: false },
 ]
