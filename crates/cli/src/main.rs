@@ -17,7 +17,11 @@ mod letter;
 mod sync;
 
 #[derive(Parser)]
-#[command(name = "jiancha", version, about = "Jiancha 电子监察工作台 — headless commands")]
+#[command(
+    name = "jiancha",
+    version,
+    about = "Jiancha 电子监察工作台 — headless commands"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,

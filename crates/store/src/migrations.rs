@@ -71,7 +71,12 @@ mod tests {
     #[test]
     fn versions_strictly_increase() {
         for w in MIGRATIONS.windows(2) {
-            assert!(w[0].version < w[1].version, "{} !< {}", w[0].name, w[1].name);
+            assert!(
+                w[0].version < w[1].version,
+                "{} !< {}",
+                w[0].name,
+                w[1].name
+            );
         }
     }
 }
