@@ -2,6 +2,8 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 import { SCREENS, type ScreenKey } from './screens'
 import DashboardView from './views/DashboardView.vue'
 import NotBuiltView from './views/NotBuiltView.vue'
+import AccountsView from './views/AccountsView.vue'
+import AuditView from './views/AuditView.vue'
 import CalendarView from './views/CalendarView.vue'
 
 declare module 'vue-router' {
@@ -18,6 +20,9 @@ const routes: RouteRecordRaw[] = SCREENS.map((screen) => {
   if (screen.key === 'calendar') return { path, name: screen.key, component: CalendarView, meta: { screen: screen.key } }
   return { path, name: screen.key, component: NotBuiltView, props: { screen: screen.key }, meta: { screen: screen.key } }
 })
+// Reached from the user menu in the top bar (issue 7): accounts (administrators), audit log.
+routes.push({ path: '/accounts', name: 'accounts', component: AccountsView })
+routes.push({ path: '/audit', name: 'audit', component: AuditView })
 routes.push({ path: '/:rest(.*)*', redirect: '/' })
 
 export const router = createRouter({
