@@ -2,6 +2,13 @@
 /// (`tests/capabilities.rs` checks both this list and the capability file).
 const COMMANDS: &[&str] = &[
     "app_info",
+    "queue_page",
+    "queue_counts",
+    "finding_page",
+    "department_tree",
+    "item_options",
+    "case_detail",
+    "dashboard",
     "auth_status",
     "auth_touch",
     "auth_setup_admin",

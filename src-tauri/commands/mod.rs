@@ -4,6 +4,7 @@
 //! (`tests/capabilities.rs` checks all three agree).
 
 mod app;
+mod queues;
 mod auth;
 mod calendar;
 
@@ -26,6 +27,13 @@ pub(crate) async fn blocking<T: Send + 'static>(
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app::app_info,
+        queues::queue_page,
+        queues::queue_counts,
+        queues::finding_page,
+        queues::department_tree,
+        queues::item_options,
+        queues::case_detail,
+        queues::dashboard,
         auth::auth_status,
         auth::auth_touch,
         auth::auth_setup_admin,

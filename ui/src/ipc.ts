@@ -89,66 +89,80 @@ export function calendarEditDay(req: CalendarDayEditRequest): Promise<CalendarCh
   return call<CalendarChangeResult>('calendar_edit_day', { req })
 }
 
-// ---- Sign-in, session, accounts, leader approvals, audit (issue 7; Rust: service::auth) ----
+// ---- 队列 / 案件 / 总览 (queues, case, dashboard: issue 5) ----
 
-import type { AuthStatus } from './bindings/AuthStatus'
-import type { Account } from './bindings/Account'
-import type { NewAccountRequest } from './bindings/NewAccountRequest'
-import type { ApprovalTicket } from './bindings/ApprovalTicket'
-import type { AuditPage } from './bindings/AuditPage'
-import type { AuditVerifyReport } from './bindings/AuditVerifyReport'
+import type { CardPage } from './bindings/CardPage'
+import type { CardRow } from './bindings/CardRow'
+import type { CardLevel } from './bindings/CardLevel'
+import type { QueueFilter } from './bindings/QueueFilter'
+import type { QueueCounts } from './bindings/QueueCounts'
+import type { FindingFilter } from './bindings/FindingFilter'
+import type { FindingPage } from './bindings/FindingPage'
+import type { FindingRow } from './bindings/FindingRow'
+import type { RegionNode } from './bindings/RegionNode'
+import type { ItemOption } from './bindings/ItemOption'
+import type { CaseDetail } from './bindings/CaseDetail'
+import type { Dashboard } from './bindings/Dashboard'
+import type { FetchPage } from './components/queuePager'
 
-export type { AuthStatus, Account, NewAccountRequest, ApprovalTicket, AuditPage, AuditVerifyReport }
+export type {
+  CardPage,
+  CardRow,
+  CardLevel,
+  QueueFilter,
+  QueueCounts,
+  FindingFilter,
+  FindingPage,
+  FindingRow,
+  RegionNode,
+  ItemOption,
+  CaseDetail,
+  Dashboard,
+}
 
-/** `auth_status`: setup needed? signed-in user, locked? (does not count as activity). */
-export function authStatus(): Promise<AuthStatus> {
-  return call<AuthStatus>('auth_status')
+/** `queue_page`: one page of a card queue, most urgent (longest past the deadline) first. */
+export function queuePage(filter: QueueFilter, offset: number, limit: number): Promise<CardPage> {
+  return call<CardPage>('queue_page', { filter, page: { offset, limit } })
 }
-/** `auth_touch`: reports user activity (keeps the session from the idle lock). */
-export function authTouch(): Promise<AuthStatus> {
-  return call<AuthStatus>('auth_touch')
+
+/** `queue_counts`: open cards per level under the filter (its level ignored), open findings. */
+export function queueCounts(filter: QueueFilter): Promise<QueueCounts> {
+  return call<QueueCounts>('queue_counts', { filter })
 }
-/** `auth_setup_admin`: first run only — creates the first administrator and signs in. */
-export function authSetupAdmin(username: string, displayName: string, password: string): Promise<AuthStatus> {
-  return call<AuthStatus>('auth_setup_admin', { username, displayName, password })
+
+/** `finding_page`: one page of integrity findings, newest first. */
+export function findingPage(filter: FindingFilter, offset: number, limit: number): Promise<FindingPage> {
+  return call<FindingPage>('finding_page', { filter, page: { offset, limit } })
 }
-export function authSignIn(username: string, password: string): Promise<AuthStatus> {
-  return call<AuthStatus>('auth_sign_in', { username, password })
+
+/** `department_tree`: regions (市本级, counties) with their departments, for the filter. */
+export function departmentTree(): Promise<RegionNode[]> {
+  return call<RegionNode[]>('department_tree')
 }
-export function authSignOut(): Promise<AuthStatus> {
-  return call<AuthStatus>('auth_sign_out')
+
+/** `item_options`: the item catalogue (of one department), for the filter. */
+export function itemOptions(deptId: string | null): Promise<ItemOption[]> {
+  return call<ItemOption[]>('item_options', { deptId })
 }
-export function authLock(): Promise<AuthStatus> {
-  return call<AuthStatus>('auth_lock')
+
+/** `case_detail`: facts, timeline, clock now, signals, findings and versions of one case. */
+export function caseDetail(caseId: string): Promise<CaseDetail> {
+  return call<CaseDetail>('case_detail', { caseId })
 }
-export function authUnlock(password: string): Promise<AuthStatus> {
-  return call<AuthStatus>('auth_unlock', { password })
+
+/** `dashboard`: open cards, new since yesterday, top departments and the two chart SVGs. */
+export function dashboard(): Promise<Dashboard> {
+  return call<Dashboard>('dashboard')
 }
-export function authChangePassword(current: string, newPassword: string): Promise<void> {
-  return call<void>('auth_change_password', { current, newPassword })
+
+/** A card queue's filter as a `FetchPage` for QueueTable (a new closure resets the table). */
+export function cardPager(filter: QueueFilter): FetchPage<CardRow> {
+  const f = { ...filter }
+  return ({ offset, limit }) => queuePage(f, offset, limit).then((p) => ({ rows: p.rows, total: p.total }))
 }
-/** `auth_leader_approval`: a leader's own username and password → an approval kept in Rust;
- * pass `approval_id` to the one action it approves. */
-export function authLeaderApproval(username: string, password: string): Promise<ApprovalTicket> {
-  return call<ApprovalTicket>('auth_leader_approval', { username, password })
-}
-export function accountsList(): Promise<Account[]> {
-  return call<Account[]>('accounts_list')
-}
-export function accountsCreate(request: NewAccountRequest): Promise<Account> {
-  return call<Account>('accounts_create', { request })
-}
-export function accountsSetActive(username: string, active: boolean): Promise<void> {
-  return call<void>('accounts_set_active', { username, active })
-}
-export function accountsResetPassword(username: string, newPassword: string): Promise<void> {
-  return call<void>('accounts_reset_password', { username, newPassword })
-}
-/** `audit_page`: entries newest first. */
-export function auditPage(offset: number, limit: number): Promise<AuditPage> {
-  return call<AuditPage>('audit_page', { offset, limit })
-}
-/** `audit_verify`: walks the whole hash chain. */
-export function auditVerify(): Promise<AuditVerifyReport> {
-  return call<AuditVerifyReport>('audit_verify')
+
+/** The findings filter as a `FetchPage`. */
+export function findingPager(filter: FindingFilter): FetchPage<FindingRow> {
+  const f = { ...filter }
+  return ({ offset, limit }) => findingPage(f, offset, limit).then((p) => ({ rows: p.rows, total: p.total }))
 }

@@ -27,10 +27,10 @@ export interface Screen {
 
 export const SCREENS: readonly Screen[] = [
   { key: 'dashboard', path: '/', letter: 'd', built: true },
-  { key: 'warnings', path: '/warnings', letter: 'w', built: false },
-  { key: 'yellow', path: '/yellow', letter: 'y', built: false },
-  { key: 'red', path: '/red', letter: 'r', built: false },
-  { key: 'case', path: '/case', letter: 'c', built: false },
+  { key: 'warnings', path: '/warnings', letter: 'w', built: true },
+  { key: 'yellow', path: '/yellow', letter: 'y', built: true },
+  { key: 'red', path: '/red', letter: 'r', built: true },
+  { key: 'case', path: '/case', letter: 'c', built: true },
   { key: 'letters', path: '/letters', letter: 'l', built: false },
   { key: 'complaints', path: '/complaints', letter: 't', built: false },
   { key: 'scoring', path: '/scoring', letter: 'p', built: false },
