@@ -89,6 +89,70 @@ export function calendarEditDay(req: CalendarDayEditRequest): Promise<CalendarCh
   return call<CalendarChangeResult>('calendar_edit_day', { req })
 }
 
+// ---- Sign-in, session, accounts, leader approvals, audit (issue 7; Rust: service::auth) ----
+
+import type { AuthStatus } from './bindings/AuthStatus'
+import type { Account } from './bindings/Account'
+import type { NewAccountRequest } from './bindings/NewAccountRequest'
+import type { ApprovalTicket } from './bindings/ApprovalTicket'
+import type { AuditPage } from './bindings/AuditPage'
+import type { AuditVerifyReport } from './bindings/AuditVerifyReport'
+
+export type { AuthStatus, Account, NewAccountRequest, ApprovalTicket, AuditPage, AuditVerifyReport }
+
+/** `auth_status`: setup needed? signed-in user, locked? (does not count as activity). */
+export function authStatus(): Promise<AuthStatus> {
+  return call<AuthStatus>('auth_status')
+}
+/** `auth_touch`: reports user activity (keeps the session from the idle lock). */
+export function authTouch(): Promise<AuthStatus> {
+  return call<AuthStatus>('auth_touch')
+}
+/** `auth_setup_admin`: first run only — creates the first administrator and signs in. */
+export function authSetupAdmin(username: string, displayName: string, password: string): Promise<AuthStatus> {
+  return call<AuthStatus>('auth_setup_admin', { username, displayName, password })
+}
+export function authSignIn(username: string, password: string): Promise<AuthStatus> {
+  return call<AuthStatus>('auth_sign_in', { username, password })
+}
+export function authSignOut(): Promise<AuthStatus> {
+  return call<AuthStatus>('auth_sign_out')
+}
+export function authLock(): Promise<AuthStatus> {
+  return call<AuthStatus>('auth_lock')
+}
+export function authUnlock(password: string): Promise<AuthStatus> {
+  return call<AuthStatus>('auth_unlock', { password })
+}
+export function authChangePassword(current: string, newPassword: string): Promise<void> {
+  return call<void>('auth_change_password', { current, newPassword })
+}
+/** `auth_leader_approval`: a leader's own username and password → an approval kept in Rust;
+ * pass `approval_id` to the one action it approves. */
+export function authLeaderApproval(username: string, password: string): Promise<ApprovalTicket> {
+  return call<ApprovalTicket>('auth_leader_approval', { username, password })
+}
+export function accountsList(): Promise<Account[]> {
+  return call<Account[]>('accounts_list')
+}
+export function accountsCreate(request: NewAccountRequest): Promise<Account> {
+  return call<Account>('accounts_create', { request })
+}
+export function accountsSetActive(username: string, active: boolean): Promise<void> {
+  return call<void>('accounts_set_active', { username, active })
+}
+export function accountsResetPassword(username: string, newPassword: string): Promise<void> {
+  return call<void>('accounts_reset_password', { username, newPassword })
+}
+/** `audit_page`: entries newest first. */
+export function auditPage(offset: number, limit: number): Promise<AuditPage> {
+  return call<AuditPage>('audit_page', { offset, limit })
+}
+/** `audit_verify`: walks the whole hash chain. */
+export function auditVerify(): Promise<AuditVerifyReport> {
+  return call<AuditVerifyReport>('audit_verify')
+}
+
 // ---- 队列 / 案件 / 总览 (queues, case, dashboard: issue 5) ----
 
 import type { CardPage } from './bindings/CardPage'

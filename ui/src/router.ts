@@ -2,6 +2,8 @@ import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-rou
 import { SCREENS, type ScreenKey } from './screens'
 import DashboardView from './views/DashboardView.vue'
 import NotBuiltView from './views/NotBuiltView.vue'
+import AccountsView from './views/AccountsView.vue'
+import AuditView from './views/AuditView.vue'
 import CalendarView from './views/CalendarView.vue'
 import QueueView from './views/QueueView.vue'
 import CaseView from './views/CaseView.vue'
@@ -23,6 +25,9 @@ const routes: RouteRecordRaw[] = SCREENS.map((screen) => {
   if (screen.key === 'calendar') return { path, name: screen.key, component: CalendarView, meta: { screen: screen.key } }
   return { path, name: screen.key, component: NotBuiltView, props: { screen: screen.key }, meta: { screen: screen.key } }
 })
+// Reached from the user menu in the top bar (issue 7): accounts (administrators), audit log.
+routes.push({ path: '/accounts', name: 'accounts', component: AccountsView })
+routes.push({ path: '/audit', name: 'audit', component: AuditView })
 // The integrity findings queue (issue 5), reached from the counts of the dashboard and the queues.
 routes.push({ path: '/findings', name: 'findings', component: QueueView, props: { kind: 'findings' } })
 routes.push({ path: '/:rest(.*)*', redirect: '/' })

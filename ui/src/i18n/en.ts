@@ -1,4 +1,5 @@
 import type { MessageSchema } from './zh-CN'
+import authEn from './auth.en'
 
 // English UI text; same keys and placeholders as zh-CN.ts (checked by i18n.test.ts).
 const en: MessageSchema = {
@@ -296,6 +297,7 @@ const en: MessageSchema = {
       unclassified: 'unclassified',
     },
   },
+  auth: authEn,
   errors: {
     format: '{title}: {message}',
     title: 'Error',

@@ -2,6 +2,8 @@
 // and the same `{placeholders}` (checked by i18n.test.ts). Plain objects, compiled by vue-i18n's
 // JIT compiler at run time (no eval). Avoid the characters `@` `|` `{` `}` in text: they are
 // vue-i18n syntax (linked messages, plurals, placeholders).
+import authZh from './auth.zh-CN'
+
 const zhCN = {
   app: {
     title: '电子监察工作台',
@@ -297,6 +299,7 @@ const zhCN = {
       unclassified: '未分类',
     },
   },
+  auth: authZh,
   errors: {
     format: '{title}：{message}',
     title: '出错了',
