@@ -1,0 +1,1369 @@
+//! The letter workflows in the running app (issues 6 and 7): cards from the clock's signals and
+//! manual cards (Arts. B4, B5), the 效能告诫书 (Arts. B7, B9) rendered as DOCX + PDF into the
+//! data dir, red-card investigations with the 初步调查通知书 (Art. B8), accountability measures
+//! (Art. B10) and warning notices by phone (Art. B6).
+//!
+//! Every function takes the caller's [`Session`] (the workflow crate authorises it first) and
+//! the instant `now` (the shell reads the wall clock). Leader approvals arrive as an
+//! [`Approval`] the shell obtained with the leader's credentials at that moment.
+//!
+//! Files: `<data dir>/letters/<year>/<文号>.{docx,pdf}` where the data dir is the directory of
+//! the cache file. Templates come from the directory set with [`set_templates_dir`] (the
+//! app's `assets/letters` resource) when it holds the kind's file, else the embedded copy.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use jiancha_api::letters::{
+    AdmonitionDto, AttachmentDto, CardDto, CaseLettersDto, DecisionInput, LetterFilter, LetterRow,
+    ManualCardInput, MeasureDto, MeasureInput, NoticeDto, RedCaseDto, StepDto,
+};
+use jiancha_api::{ApiError, ErrorCode};
+use jiancha_letters::{FontSet, LetterKind, Template};
+use jiancha_store::rusqlite::OptionalExtension;
+use jiancha_store::Db;
+use jiancha_workflow::accountability::{self, MeasureKind, NewMeasure, TargetKind};
+use jiancha_workflow::admonition::{self, Admonition, AdmonitionFilter, AdmonitionState};
+use jiancha_workflow::cards::{
+    self, Card, CardAction, CardColor, CardFilter, CaseRef, ManualCard, ReliefGround, Situation,
+};
+use jiancha_workflow::notices::{self, CallOutcome, Channel, NewNotice, Notice};
+use jiancha_workflow::redcard::{self, Decision, DecisionBody, Outcome, RedCase, RedState};
+use jiancha_workflow::util::{cst, cst_date};
+use jiancha_workflow::{
+    Approval, Attachment, ErrorCategory, Session, StoredAttachment, Transition, WorkflowError,
+};
+
+use crate::app::Service;
+use crate::calendar_store::load_calendar;
+use crate::error::{internal, invalid};
+
+// ---------------------------------------------------------------- errors, env
+
+/// Maps a workflow error onto the IPC codes (an illegal transition is `conflict`).
+pub fn wf_err(e: WorkflowError) -> ApiError {
+    let code = match e.category() {
+        ErrorCategory::InvalidInput => ErrorCode::InvalidInput,
+        ErrorCategory::NotFound => ErrorCode::NotFound,
+        ErrorCategory::Forbidden => ErrorCode::Forbidden,
+        ErrorCategory::Unauthenticated => ErrorCode::Unauthenticated,
+        ErrorCategory::Conflict => ErrorCode::Conflict,
+        ErrorCategory::Internal => return internal(e),
+    };
+    ApiError::new(code, e.to_string())
+}
+
+fn letter_err(e: jiancha_letters::LetterError) -> ApiError {
+    ApiError::new(
+        ErrorCode::Internal,
+        format!("生成文书失败 / rendering the letter failed: {e}"),
+    )
+}
+
+static TEMPLATES_DIR: OnceLock<PathBuf> = OnceLock::new();
+static FONTS: OnceLock<Result<FontSet, String>> = OnceLock::new();
+
+/// Where the shell found `assets/letters` (its resource dir). Set once at start-up; templates
+/// there can be changed without a rebuild. Unset or missing file: the embedded template.
+pub fn set_templates_dir(dir: PathBuf) {
+    let _ = TEMPLATES_DIR.set(dir);
+}
+
+fn template(kind: LetterKind) -> Result<Template, ApiError> {
+    let dir = TEMPLATES_DIR
+        .get()
+        .filter(|d| d.join(jiancha_letters::template_file_name(kind)).is_file());
+    Template::load(kind, dir.map(PathBuf::as_path)).map_err(letter_err)
+}
+
+/// Fonts are discovered once per process (60–80 ms) and reused.
+fn fonts() -> Result<&'static FontSet, ApiError> {
+    FONTS
+        .get_or_init(|| FontSet::discover().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Unavailable,
+                format!("找不到生成PDF所需的中文字体 / no CJK font for the PDF: {e}"),
+            )
+        })
+}
+
+/// `<data dir>/letters`: next to the cache file.
+pub fn letters_dir(svc: &Service) -> PathBuf {
+    svc.config()
+        .db_path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("letters")
+}
+
+fn letter_paths(svc: &Service, number: &str, year: i32) -> (PathBuf, PathBuf) {
+    let dir = letters_dir(svc).join(year.to_string());
+    (
+        dir.join(format!("{number}.docx")),
+        dir.join(format!("{number}.pdf")),
+    )
+}
+
+fn number_year(number: &str) -> i32 {
+    // 〔2026〕: the year of a 文号 (GB/T 9704 §7.2.4).
+    number
+        .split('〔')
+        .nth(1)
+        .and_then(|s| s.split('〕').next())
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(0)
+}
+
+fn existing_files(svc: &Service, number: Option<&str>) -> Vec<String> {
+    let Some(n) = number else { return Vec::new() };
+    let (d, p) = letter_paths(svc, n, number_year(n));
+    [d, p]
+        .into_iter()
+        .filter(|f| f.is_file())
+        .map(|f| f.display().to_string())
+        .collect()
+}
+
+/// Renders and writes both files; a temporary name first, renamed when both are written.
+fn render_to_disk(
+    svc: &Service,
+    kind: LetterKind,
+    facts: &BTreeMap<String, String>,
+    addressee: Option<&str>,
+    body: Option<&str>,
+) -> Result<Vec<PathBuf>, ApiError> {
+    let number = facts.get("doc_no").cloned().unwrap_or_default();
+    let mut letter = template(kind)?.fill(facts).map_err(letter_err)?;
+    if let Some(a) = addressee {
+        letter.recipient = a.to_string();
+    }
+    if let Some(b) = body {
+        letter.set_body_text(b);
+    }
+    letter.validate().map_err(letter_err)?;
+    let docx = jiancha_letters::render_docx(&letter).map_err(letter_err)?;
+    let pdf = jiancha_letters::render_pdf(&letter, fonts()?).map_err(letter_err)?;
+    let (dp, pp) = letter_paths(svc, &number, number_year(&number));
+    let dir = dp.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .map_err(|e| internal(format!("创建目录 {} 失败: {e}", dir.display())))?;
+    for (path, bytes) in [(&dp, &docx), (&pp, &pdf)] {
+        let tmp = path.with_extension("part");
+        std::fs::write(&tmp, bytes)
+            .and_then(|_| std::fs::rename(&tmp, path))
+            .map_err(|e| internal(format!("写入 {} 失败: {e}", path.display())))?;
+    }
+    Ok(vec![dp, pp])
+}
+
+// ---------------------------------------------------------------- case facts
+
+fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn cst_day_of(rfc3339: &str) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .map(|t| t.with_timezone(&cst()).date_naive())
+}
+
+fn unix_day(secs: Option<i64>) -> Option<NaiveDate> {
+    secs.and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
+        .map(cst_date)
+}
+
+/// What the cache knows about a case: the facts of the letter templates.
+struct CaseFacts {
+    unit: String,
+    discipline_body: String,
+    handler: Option<String>,
+    facts: BTreeMap<String, String>,
+    yellow_at: Option<i64>,
+    red_at: Option<i64>,
+    signal: Option<String>,
+}
+
+fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> {
+    type Row = (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    );
+    let row: Option<Row> = db
+        .conn()
+        .query_row(
+            "SELECT v.payload, d.name, d.discipline_body_name, s.deadline,
+                    (SELECT began_at FROM signals WHERE case_id = c.case_id AND level = 2),
+                    (SELECT began_at FROM signals WHERE case_id = c.case_id AND level = 3),
+                    s.signal
+               FROM cases c JOIN case_versions v ON v.seq = c.seq
+               LEFT JOIN departments d ON d.dept_id = c.dept_id
+               LEFT JOIN case_signals s ON s.case_id = c.case_id
+              WHERE c.case_id = ?1",
+            [case_id.trim()],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
+        )
+        .optional()
+        .map_err(internal)?;
+    let Some((payload, unit, body, deadline, yellow_at, red_at, signal)) = row else {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("缓存中没有办件 {case_id} / no case {case_id} in the cache"),
+        ));
+    };
+    let p: serde_json::Value = serde_json::from_str(&payload).map_err(internal)?;
+    let s = |ptr: &str| p.pointer(ptr).and_then(|v| v.as_str()).map(str::to_string);
+    let handler = p
+        .pointer("/steps")
+        .and_then(|v| v.as_array())
+        .and_then(|a| a.last())
+        .and_then(|st| st.get("handler"))
+        .and_then(|h| h.as_str())
+        .map(str::to_string)
+        .or_else(|| s("/acceptance/accepted_by"));
+    let unit = unit.unwrap_or_else(|| s("/department_id").unwrap_or_default());
+    let mut f = BTreeMap::new();
+    let mut put = |k: &str, v: Option<String>| {
+        f.insert(k.to_string(), v.unwrap_or_else(|| "—".to_string()));
+    };
+    put("unit", Some(unit.clone()));
+    put("unit_discipline_body", body.clone());
+    put("item_name", s("/item_name"));
+    put("case_no", Some(case_id.trim().to_string()));
+    put("applicant", s("/application/applicant_name"));
+    put("handler", handler.clone());
+    put(
+        "time_limit",
+        p.pointer("/promised_limit/value").map(|v| v.to_string()),
+    );
+    let accepted = s("/acceptance/accepted_at").and_then(|t| cst_day_of(&t));
+    let due = deadline
+        .as_deref()
+        .and_then(|d| d.parse::<NaiveDate>().ok());
+    let yellow = unix_day(yellow_at);
+    // cn_date placeholders need a date: the nearest known one stands in, never a made-up day.
+    let fallback = accepted.or(due).or(yellow).unwrap_or_default();
+    f.insert("accepted_on".into(), iso(accepted.unwrap_or(fallback)));
+    f.insert("due_on".into(), iso(due.unwrap_or(fallback)));
+    f.insert("yellow_card_on".into(), iso(yellow.unwrap_or(fallback)));
+    f.insert(
+        "red_card_on".into(),
+        iso(unix_day(red_at).unwrap_or(fallback)),
+    );
+    Ok(CaseFacts {
+        unit,
+        discipline_body: body.unwrap_or_default(),
+        handler,
+        facts: f,
+        yellow_at,
+        red_at,
+        signal,
+    })
+}
+
+/// Issuer, contact and leader facts: not in the feed; the center's own (demo values until a
+/// settings screen stores them — see docs/workflows.md).
+fn center_facts(f: &mut BTreeMap<String, String>) {
+    let demo = jiancha_letters::demo_facts(LetterKind::Admonition);
+    for k in ["issuer", "contact_name", "contact_phone"] {
+        f.entry(k.to_string())
+            .or_insert_with(|| demo.get(k).cloned().unwrap_or_default());
+    }
+    f.entry("leader".into())
+        .or_insert_with(|| "分管领导".to_string());
+}
+
+/// Facts for a letter about several cards: the first card's case gives the details; the case
+/// numbers of all cards are listed.
+fn facts_for_cards(db: &Db, cards: &[Card]) -> Result<BTreeMap<String, String>, ApiError> {
+    let first = cards
+        .iter()
+        .find_map(|c| c.case_id.clone())
+        .ok_or_else(|| invalid("所选警告牌没有关联办件 / the cards name no case"))?;
+    let mut f = case_facts(db, &first)?.facts;
+    let nos: Vec<String> = cards.iter().filter_map(|c| c.case_id.clone()).collect();
+    f.insert("case_no".into(), nos.join("、"));
+    center_facts(&mut f);
+    Ok(f)
+}
+
+// ---------------------------------------------------------------- DTO conversion
+
+fn at(t: DateTime<Utc>) -> String {
+    t.with_timezone(&cst()).to_rfc3339()
+}
+
+fn steps(h: Vec<Transition>) -> Vec<StepDto> {
+    h.into_iter()
+        .map(|t| StepDto {
+            from_state: t.from_state,
+            to_state: t.to_state,
+            action: t.action,
+            actor: t.actor,
+            workstation: t.workstation,
+            at: t.at,
+        })
+        .collect()
+}
+
+fn atts(v: Vec<StoredAttachment>) -> Vec<AttachmentDto> {
+    v.into_iter()
+        .map(|a| AttachmentDto {
+            purpose: a.purpose,
+            name: a.attachment.name,
+            path: a.attachment.path,
+            sha256: a.attachment.sha256,
+            added_at: a.added_at,
+            added_by: a.added_by,
+        })
+        .collect()
+}
+
+fn card_dto(c: Card) -> CardDto {
+    CardDto {
+        color_label: c.color.label().into(),
+        color: c.color.code().into(),
+        origin: c.origin.code().into(),
+        case_id: c.case_id,
+        unit: c.unit,
+        person: c.person,
+        situation: c.situation.map(|s| s.code().into()),
+        description: c.description,
+        signal_at: c.signal_at.map(at),
+        state_label: c.state.label().into(),
+        state: c.state.code().into(),
+        raised_at: at(c.raised_at),
+        raised_by: c.raised_by,
+        relief: c.relief.map(|r| {
+            format!(
+                "{}：{}（{}）；{} 于 {} 登记，{} 批准",
+                r.action.label(),
+                r.ground.label(),
+                r.reason,
+                r.by,
+                at(r.at),
+                r.approved_by
+            )
+        }),
+        evidence: atts(c.evidence),
+        id: c.id,
+    }
+}
+
+fn admonition_dto(
+    svc: &Service,
+    db: &Db,
+    session: &mut Session,
+    a: Admonition,
+    now: DateTime<Utc>,
+) -> Result<AdmonitionDto, ApiError> {
+    let cal = load_calendar(db).map_err(internal)?;
+    let lead = jiancha_workflow::settings::load(db.conn())
+        .map_err(wf_err)?
+        .rectification_warning_lead;
+    let sig = admonition::rectification_signal(&a, &cal, lead, now);
+    let history = admonition::history(db, session, &a.id, now).map_err(wf_err)?;
+    let mut case_ids = Vec::new();
+    for cid in &a.card_ids {
+        if let Ok(c) = cards::get(db, session, cid, now) {
+            if let Some(k) = c.case_id {
+                if !case_ids.contains(&k) {
+                    case_ids.push(k);
+                }
+            }
+        }
+    }
+    let files = if matches!(
+        a.state,
+        AdmonitionState::Issued | AdmonitionState::ReportReceived | AdmonitionState::Filed
+    ) {
+        existing_files(svc, a.number.as_deref())
+    } else {
+        Vec::new()
+    };
+    Ok(AdmonitionDto {
+        unit: a.unit,
+        addressee: a.addressee,
+        body: a.body,
+        state: a.state.code().into(),
+        state_label: a.state.label().into(),
+        number: a.number,
+        created_at: at(a.created_at),
+        created_by: a.created_by,
+        issued_at: a.issued_at.map(at),
+        issued_by: a.issued_by,
+        report_due: a.report_due.map(iso),
+        rectification: sig.code().into(),
+        rectification_label: sig.label().into(),
+        report_received_at: a.report_received_at.map(at),
+        filed_at: a.filed_at.map(at),
+        discard_reason: a.discard_reason,
+        card_ids: a.card_ids,
+        case_ids,
+        attachments: atts(a.attachments),
+        files,
+        history: steps(history),
+        id: a.id,
+    })
+}
+
+fn red_dto(
+    svc: &Service,
+    db: &Db,
+    session: &mut Session,
+    r: RedCase,
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let history = redcard::history(db, session, &r.id, now).map_err(wf_err)?;
+    let case_id = cards::get(db, session, &r.card_id, now)
+        .ok()
+        .and_then(|c| c.case_id);
+    let files = if r.notice_number.is_some() {
+        existing_files(svc, r.notice_number.as_deref())
+    } else {
+        Vec::new()
+    };
+    Ok(RedCaseDto {
+        overdue: r.step_due.is_some_and(|d| cst_date(now) > d),
+        card_id: r.card_id,
+        case_id,
+        unit: r.unit,
+        summary: r.summary,
+        state: r.state.code().into(),
+        state_label: r.state.label().into(),
+        state_since: at(r.state_since),
+        step_due: r.step_due.map(iso),
+        created_at: at(r.created_at),
+        created_by: r.created_by,
+        approved_by: r.approved_by,
+        approval_opinion: r.approval_opinion,
+        rejection_reason: r.rejection_reason,
+        route: r.route,
+        investigators: r.investigators,
+        notice_number: r.notice_number,
+        notice_addressee: r.notice_addressee,
+        findings: r.findings,
+        proposal: r.proposal.map(|p| p.code().into()),
+        proposal_reason: r.proposal_reason,
+        decision: r.decision.map(|d| {
+            format!(
+                "{}；{}；{}；纪要 {}",
+                d.outcome.label(),
+                d.body.label(),
+                iso(d.date),
+                d.minutes_number
+            )
+        }),
+        handed_over_to: r.handed_over_to,
+        closing_note: r.closing_note,
+        attachments: atts(r.attachments),
+        files,
+        history: steps(history),
+        id: r.id,
+    })
+}
+
+fn notice_dto(n: Notice) -> NoticeDto {
+    NoticeDto {
+        case_id: n.case_id,
+        handler: n.handler,
+        phone: n.phone,
+        channel: n.channel.code().into(),
+        state: n.state.code().into(),
+        state_label: n.state.label().into(),
+        created_at: at(n.created_at),
+        created_by: n.created_by,
+        sent_at: n.sent_at.map(at),
+        delivered_at: n.delivered_at.map(at),
+        failure: n.failure,
+        call: n.call.map(|c| {
+            format!(
+                "{} 于 {} 致电：{}{}",
+                c.by,
+                at(c.at),
+                c.outcome.label(),
+                c.note.map(|n| format!("（{n}）")).unwrap_or_default()
+            )
+        }),
+        id: n.id,
+    }
+}
+
+fn measure_dto(m: accountability::Measure) -> MeasureDto {
+    MeasureDto {
+        target_kind: m.target_kind.code().into(),
+        target_name: m.target_name,
+        unit: m.unit,
+        kind: m.kind.code().into(),
+        kind_label: m.kind.label().into(),
+        decided_on: iso(m.decided_on),
+        decision_doc: m.decision_doc,
+        source_id: m.source_id,
+        recorded_at: at(m.recorded_at),
+        recorded_by: m.recorded_by,
+        id: m.id,
+    }
+}
+
+fn attachment(path: &str, what: &str) -> Result<Attachment, ApiError> {
+    let p = path.trim();
+    if p.is_empty() {
+        return Err(invalid(format!("请选择{what}文件 / no {what} file chosen")));
+    }
+    Attachment::from_file(p)
+        .map_err(|e| invalid(format!("无法读取{what}文件 {p} / cannot read {p}: {e}")))
+}
+
+fn parse_date(field: &str, s: &str) -> Result<NaiveDate, ApiError> {
+    s.trim().parse().map_err(|_| {
+        invalid(format!(
+            "{field}：日期格式应为 YYYY-MM-DD / {field} {s:?} is not a date"
+        ))
+    })
+}
+
+fn code<T>(field: &str, v: &str, f: impl Fn(&str) -> Option<T>) -> Result<T, ApiError> {
+    f(v.trim()).ok_or_else(|| invalid(format!("{field}：未知取值 {v:?} / unknown {field} {v:?}")))
+}
+
+// ---------------------------------------------------------------- cards
+
+/// Takes up the card the clock raised on a case (yellow or red, Art. B5): registered once per
+/// case and colour. Refused when the cache shows no such signal.
+pub fn take_up_signal_card(
+    svc: &Service,
+    session: &mut Session,
+    case_id: &str,
+    color: &str,
+    now: DateTime<Utc>,
+) -> Result<CardDto, ApiError> {
+    let color = code("color", color, CardColor::from_code)?;
+    let mut db = svc.db()?;
+    let cf = case_facts(&db, case_id)?;
+    let began = match color {
+        CardColor::Yellow => cf.yellow_at,
+        CardColor::Red => cf.red_at,
+    }
+    .and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
+    .ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "办件 {case_id} 没有{}信号 / the case has no {} signal",
+                color.label(),
+                color.code()
+            ),
+        )
+    })?;
+    let case = CaseRef {
+        case_id: case_id.trim().to_string(),
+        unit: cf.unit,
+        handler: cf.handler,
+    };
+    cards::register_signal_card(&mut db, session, &case, color, began, now)
+        .map(card_dto)
+        .map_err(wf_err)
+}
+
+/// An officer's card for an Art. B4 situation, with evidence files read and hashed here.
+pub fn raise_manual_card(
+    svc: &Service,
+    session: &mut Session,
+    input: &ManualCardInput,
+    now: DateTime<Utc>,
+) -> Result<CardDto, ApiError> {
+    let color = code("color", &input.color, CardColor::from_code)?;
+    let situation = code("situation", &input.situation, Situation::from_code)?;
+    let evidence = input
+        .evidence_paths
+        .iter()
+        .map(|p| attachment(p, "证据"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut db = svc.db()?;
+    cards::raise_manual_card(
+        &mut db,
+        session,
+        &ManualCard {
+            color,
+            situation,
+            case_id: input.case_id.as_deref(),
+            unit: &input.unit,
+            person: input.person.as_deref(),
+            description: &input.description,
+            evidence: &evidence,
+        },
+        now,
+    )
+    .map(card_dto)
+    .map_err(wf_err)
+}
+
+/// Exempts (`exempt`) or revokes (`revoke`) a card with a reason and a leader's approval.
+#[allow(clippy::too_many_arguments)]
+pub fn relieve_card(
+    svc: &Service,
+    session: &mut Session,
+    card_id: &str,
+    action: &str,
+    ground: &str,
+    reason: &str,
+    approval: Approval,
+    now: DateTime<Utc>,
+) -> Result<CardDto, ApiError> {
+    let action = code("action", action, CardAction::from_code)?;
+    let ground = code("ground", ground, ReliefGround::from_code)?;
+    let mut db = svc.db()?;
+    cards::relieve(
+        &mut db, session, card_id, action, ground, reason, approval, now,
+    )
+    .map(card_dto)
+    .map_err(wf_err)
+}
+
+// ---------------------------------------------------------------- 效能告诫书
+
+/// Drafts a 效能告诫书 from one or several active yellow cards of one unit (Art. B7); the body
+/// is the template's text filled with the case facts, to be edited before issue.
+pub fn draft_admonition(
+    svc: &Service,
+    session: &mut Session,
+    card_ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<AdmonitionDto, ApiError> {
+    let mut db = svc.db()?;
+    let cards_ = card_ids
+        .iter()
+        .map(|id| cards::get(&db, session, id, now))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(wf_err)?;
+    let mut f = facts_for_cards(&db, &cards_)?;
+    let s = jiancha_workflow::settings::load(db.conn()).map_err(wf_err)?;
+    let cal = load_calendar(&db).map_err(internal)?;
+    // Provisional values: the number, issue date and deadline are set at issue.
+    let today = cst_date(now);
+    f.insert(
+        "doc_no".into(),
+        jiancha_workflow::numbering::format_number(&s.admonition_prefix, today.year(), 1),
+    );
+    f.insert("issue_date".into(), iso(today));
+    f.insert("rectify_days".into(), s.rectification_days.to_string());
+    f.insert(
+        "rectify_deadline".into(),
+        iso(jiancha_workflow::WorkCalendar::add_workdays(
+            &cal,
+            today,
+            s.rectification_days,
+        )),
+    );
+    let body = template(LetterKind::Admonition)?
+        .fill(&f)
+        .map_err(letter_err)?
+        .body_text();
+    let a = admonition::draft(
+        &mut db,
+        session,
+        &admonition::NewDraft {
+            card_ids,
+            addressee: "",
+            body: &body,
+        },
+        now,
+    )
+    .map_err(wf_err)?;
+    admonition_dto(svc, &db, session, a, now)
+}
+
+pub fn get_admonition(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<AdmonitionDto, ApiError> {
+    let db = svc.db()?;
+    let a = admonition::get(&db, session, id, now).map_err(wf_err)?;
+    admonition_dto(svc, &db, session, a, now)
+}
+
+pub fn edit_admonition(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    addressee: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<AdmonitionDto, ApiError> {
+    let mut db = svc.db()?;
+    let a = admonition::edit(&mut db, session, id, addressee, body, now).map_err(wf_err)?;
+    admonition_dto(svc, &db, session, a, now)
+}
+
+/// Assigns the next 文号 of the year (prefix from the settings, never reused).
+pub fn number_admonition(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<AdmonitionDto, ApiError> {
+    let mut db = svc.db()?;
+    let a = admonition::assign_number(&mut db, session, id, now).map_err(wf_err)?;
+    admonition_dto(svc, &db, session, a, now)
+}
+
+/// Issues the letter: renders DOCX + PDF to `letters/<year>/<文号>.*` first (nothing changes
+/// when rendering fails), then records the issue, which sets the rectification deadline
+/// (Art. B9: `rectification.days` working days).
+pub fn issue_admonition(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<AdmonitionDto, ApiError> {
+    let mut db = svc.db()?;
+    let a = admonition::get(&db, session, id, now).map_err(wf_err)?;
+    let cal = load_calendar(&db).map_err(internal)?;
+    let mut written = Vec::new();
+    if a.state == AdmonitionState::Numbered {
+        let s = jiancha_workflow::settings::load(db.conn()).map_err(wf_err)?;
+        let cards_ = a
+            .card_ids
+            .iter()
+            .map(|c| cards::get(&db, session, c, now))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(wf_err)?;
+        let mut f = facts_for_cards(&db, &cards_)?;
+        let today = cst_date(now);
+        let due = jiancha_workflow::WorkCalendar::add_workdays(&cal, today, s.rectification_days);
+        f.insert("doc_no".into(), a.number.clone().unwrap_or_default());
+        f.insert("issue_date".into(), iso(today));
+        f.insert("rectify_days".into(), s.rectification_days.to_string());
+        f.insert("rectify_deadline".into(), iso(due));
+        written = render_to_disk(
+            svc,
+            LetterKind::Admonition,
+            &f,
+            Some(&a.addressee),
+            Some(&a.body),
+        )?;
+    }
+    // Any other state: the workflow refuses with the state and action named (conflict).
+    match admonition::issue(&mut db, session, &cal, id, now) {
+        Ok(a) => admonition_dto(svc, &db, session, a, now),
+        Err(e) => {
+            for f in written {
+                let _ = std::fs::remove_file(f);
+            }
+            Err(wf_err(e))
+        }
+    }
+}
+
+/// Records the unit's written rectification report (Art. B9): the file chosen in the page is
+/// read and hashed here; `received_on` defaults to now.
+pub fn receive_report(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    path: &str,
+    now: DateTime<Utc>,
+) -> Result<AdmonitionDto, ApiError> {
+    let report = attachment(path, "整改报告")?;
+    let mut db = svc.db()?;
+    let a = admonition::receive_report(&mut db, session, id, &report, now, now).map_err(wf_err)?;
+    admonition_dto(svc, &db, session, a, now)
+}
+
+pub fn file_admonition(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<AdmonitionDto, ApiError> {
+    let mut db = svc.db()?;
+    let a = admonition::file(&mut db, session, id, now).map_err(wf_err)?;
+    admonition_dto(svc, &db, session, a, now)
+}
+
+pub fn discard_admonition(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<AdmonitionDto, ApiError> {
+    let mut db = svc.db()?;
+    let a = admonition::discard(&mut db, session, id, reason, now).map_err(wf_err)?;
+    admonition_dto(svc, &db, session, a, now)
+}
+
+// ---------------------------------------------------------------- red card (Art. B8)
+
+pub fn submit_red_card(
+    svc: &Service,
+    session: &mut Session,
+    card_id: &str,
+    summary: &str,
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let mut db = svc.db()?;
+    let cal = load_calendar(&db).map_err(internal)?;
+    let r = redcard::submit(&mut db, session, &cal, card_id, summary, now).map_err(wf_err)?;
+    red_dto(svc, &db, session, r, now)
+}
+
+/// The leader approves (`approve = true`, optional opinion) or rejects (reason required).
+pub fn decide_red_approval(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    approve: bool,
+    text: &str,
+    approval: Approval,
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let mut db = svc.db()?;
+    let cal = load_calendar(&db).map_err(internal)?;
+    let r = if approve {
+        let op = (!text.trim().is_empty()).then_some(text);
+        redcard::approve(&mut db, session, &cal, id, approval, op, now)
+    } else {
+        redcard::reject(&mut db, session, &cal, id, approval, text, now)
+    }
+    .map_err(wf_err)?;
+    red_dto(svc, &db, session, r, now)
+}
+
+pub fn investigate_directly(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    investigators: &str,
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let mut db = svc.db()?;
+    let cal = load_calendar(&db).map_err(internal)?;
+    let r = redcard::investigate_directly(&mut db, session, &cal, id, investigators, now)
+        .map_err(wf_err)?;
+    red_dto(svc, &db, session, r, now)
+}
+
+/// Issues the 初步调查通知书 (own numbering) to the unit's discipline body and renders it.
+/// The number is allocated with the step; should rendering then fail, the step stands and
+/// [`render_notice_files`] renders again.
+pub fn issue_investigation_notice(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    addressee: &str,
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let mut db = svc.db()?;
+    let cal = load_calendar(&db).map_err(internal)?;
+    let mut addressee = addressee.trim().to_string();
+    if addressee.is_empty() {
+        let r = redcard::get(&db, session, id, now).map_err(wf_err)?;
+        let card = cards::get(&db, session, &r.card_id, now).map_err(wf_err)?;
+        if let Some(c) = card.case_id {
+            addressee = case_facts(&db, &c)
+                .map(|f| f.discipline_body)
+                .unwrap_or_default();
+        }
+    }
+    redcard::issue_notice(&mut db, session, &cal, id, &addressee, now).map_err(wf_err)?;
+    render_notice_files(svc, session, id, now)
+}
+
+/// (Re)renders the issued 初步调查通知书 of a red-card matter.
+pub fn render_notice_files(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let db = svc.db()?;
+    let r = redcard::get(&db, session, id, now).map_err(wf_err)?;
+    let number = r.notice_number.clone().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Conflict,
+            "尚未签发初步调查通知书 / no notice issued yet",
+        )
+    })?;
+    let card = cards::get(&db, session, &r.card_id, now).map_err(wf_err)?;
+    let mut f = facts_for_cards(&db, std::slice::from_ref(&card))?;
+    let s = jiancha_workflow::settings::load(db.conn()).map_err(wf_err)?;
+    let issued = r.state_since;
+    // The yellow card's letter of the same case, when there was one.
+    let prior = card.case_id.as_ref().and_then(|c| {
+        admonition::list(
+            &db,
+            session,
+            &AdmonitionFilter {
+                case_id: Some(c.clone()),
+                ..Default::default()
+            },
+            now,
+        )
+        .ok()?
+        .into_iter()
+        .find(|a| a.issued_at.is_some())
+    });
+    let red_on = card.signal_at.unwrap_or(card.raised_at);
+    f.insert("red_card_on".into(), iso(cst_date(red_on)));
+    f.insert("doc_no".into(), number);
+    f.insert("issue_date".into(), iso(cst_date(issued)));
+    f.insert("unit".into(), r.unit.clone());
+    f.insert("report_days".into(), s.red.investigation.to_string());
+    f.insert(
+        "report_deadline".into(),
+        r.step_due.map(iso).unwrap_or_else(|| iso(cst_date(issued))),
+    );
+    match prior {
+        Some(a) => {
+            f.insert("admonition_no".into(), a.number.unwrap_or_default());
+            f.insert(
+                "admonition_date".into(),
+                iso(cst_date(a.issued_at.unwrap_or(issued))),
+            );
+        }
+        None => {
+            f.insert("admonition_no".into(), "未发文号".into());
+            let y = f.get("yellow_card_on").cloned().unwrap_or_default();
+            f.insert("admonition_date".into(), y);
+        }
+    }
+    render_to_disk(
+        svc,
+        LetterKind::InvestigationNotice,
+        &f,
+        r.notice_addressee.as_deref(),
+        None,
+    )?;
+    red_dto(svc, &db, session, r, now)
+}
+
+pub fn record_findings(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    findings: &str,
+    paths: &[String],
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let files = paths
+        .iter()
+        .map(|p| attachment(p, "调查材料"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut db = svc.db()?;
+    let cal = load_calendar(&db).map_err(internal)?;
+    let r = redcard::record_findings(&mut db, session, &cal, id, findings, &files, now)
+        .map_err(wf_err)?;
+    red_dto(svc, &db, session, r, now)
+}
+
+pub fn propose_outcome(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    outcome: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let outcome = code("outcome", outcome, Outcome::from_code)?;
+    let mut db = svc.db()?;
+    let cal = load_calendar(&db).map_err(internal)?;
+    let r = redcard::propose(&mut db, session, &cal, id, outcome, reason, now).map_err(wf_err)?;
+    red_dto(svc, &db, session, r, now)
+}
+
+pub fn record_decision(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    d: &DecisionInput,
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let dec = Decision {
+        outcome: code("outcome", &d.outcome, Outcome::from_code)?,
+        body: code("body", &d.body, DecisionBody::from_code)?,
+        date: parse_date("date", &d.date)?,
+        minutes_number: d.minutes_number.clone(),
+    };
+    let mut db = svc.db()?;
+    let cal = load_calendar(&db).map_err(internal)?;
+    let r = redcard::record_decision(&mut db, session, &cal, id, &dec, now).map_err(wf_err)?;
+    red_dto(svc, &db, session, r, now)
+}
+
+/// Concludes: `hand_over` (text = receiving body) or `close` (text = closing note), or
+/// `file` (建档, text ignored).
+pub fn conclude_red_case(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    step: &str,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let mut db = svc.db()?;
+    let cal = load_calendar(&db).map_err(internal)?;
+    let r = match step {
+        "hand_over" => redcard::hand_over(&mut db, session, &cal, id, text, now),
+        "close" => redcard::close(&mut db, session, &cal, id, text, now),
+        "file" => redcard::file(&mut db, session, &cal, id, now),
+        other => {
+            return Err(invalid(format!(
+                "未知步骤 {other:?} / unknown step (hand_over, close, file)"
+            )))
+        }
+    }
+    .map_err(wf_err)?;
+    red_dto(svc, &db, session, r, now)
+}
+
+pub fn get_red_case(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let db = svc.db()?;
+    let r = redcard::get(&db, session, id, now).map_err(wf_err)?;
+    red_dto(svc, &db, session, r, now)
+}
+
+/// The open-steps queue of red-card matters (each step's deadline on the working-day
+/// calendar), earliest deadline first; optionally of one state.
+pub fn red_queue(
+    svc: &Service,
+    session: &mut Session,
+    state: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<RedCaseDto>, ApiError> {
+    let state = state
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| code("state", s, RedState::from_code))
+        .transpose()?;
+    let db = svc.db()?;
+    let mut v = redcard::list(&db, session, state, now).map_err(wf_err)?;
+    v.sort_by(|a, b| {
+        (a.state == RedState::Filed, a.step_due, &a.id).cmp(&(
+            b.state == RedState::Filed,
+            b.step_due,
+            &b.id,
+        ))
+    });
+    v.into_iter()
+        .map(|r| red_dto(svc, &db, session, r, now))
+        .collect()
+}
+
+// ---------------------------------------------------------------- measures, notices
+
+pub fn record_measure(
+    svc: &Service,
+    session: &mut Session,
+    m: &MeasureInput,
+    now: DateTime<Utc>,
+) -> Result<MeasureDto, ApiError> {
+    let file = m
+        .decision_file
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| attachment(p, "决定文书"))
+        .transpose()?;
+    let mut db = svc.db()?;
+    accountability::record(
+        &mut db,
+        session,
+        &NewMeasure {
+            target_kind: code("target_kind", &m.target_kind, TargetKind::from_code)?,
+            target_name: &m.target_name,
+            unit: &m.unit,
+            kind: code("kind", &m.kind, MeasureKind::from_code)?,
+            decided_on: parse_date("decided_on", &m.decided_on)?,
+            decision_doc: &m.decision_doc,
+            decision_file: file.as_ref(),
+            source_id: m.source_id.as_deref(),
+        },
+        now,
+    )
+    .map(measure_dto)
+    .map_err(wf_err)
+}
+
+/// Why SMS cannot be sent from this console. No gateway configuration is stored yet, so the
+/// page says so instead of pretending to send (Art. B6: the phone call is recorded instead).
+pub fn sms_unavailable_reason() -> Option<String> {
+    Some("未配置短信网关：请在设置中配置短信平台后再发送；当前可登记电话通知。/ No SMS gateway is configured.".into())
+}
+
+/// Queues a warning SMS (Art. B6). Refused with `unavailable` while no gateway is configured.
+pub fn queue_sms(
+    _svc: &Service,
+    _session: &mut Session,
+    _case_id: &str,
+    _phone: &str,
+    _now: DateTime<Utc>,
+) -> Result<NoticeDto, ApiError> {
+    Err(ApiError::new(
+        ErrorCode::Unavailable,
+        sms_unavailable_reason().unwrap_or_default(),
+    ))
+}
+
+/// Records a warning phone call (Art. B6): to whom (defaults to the case's handler), when,
+/// the outcome (`reached|no_answer|wrong_number|other`) and a note.
+#[allow(clippy::too_many_arguments)]
+pub fn record_phone_call(
+    svc: &Service,
+    session: &mut Session,
+    case_id: &str,
+    handler: &str,
+    called_at: &str,
+    outcome: &str,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<NoticeDto, ApiError> {
+    let outcome = code("outcome", outcome, CallOutcome::from_code)?;
+    let called_at = if called_at.trim().is_empty() {
+        now
+    } else {
+        DateTime::parse_from_rfc3339(called_at.trim())
+            .map_err(|_| {
+                invalid(format!(
+                    "通话时间格式错误 / called_at {called_at:?} is not an RFC 3339 instant"
+                ))
+            })?
+            .with_timezone(&Utc)
+    };
+    let mut db = svc.db()?;
+    let handler = if handler.trim().is_empty() {
+        case_facts(&db, case_id)?.handler.unwrap_or_default()
+    } else {
+        handler.trim().to_string()
+    };
+    let n = notices::create(
+        &mut db,
+        session,
+        &NewNotice {
+            case_id,
+            handler: &handler,
+            phone: None,
+            channel: Channel::Phone,
+        },
+        now,
+    )
+    .map_err(wf_err)?;
+    let note = (!note.trim().is_empty()).then_some(note);
+    notices::record_call(&mut db, session, &n.id, called_at, outcome, note, now)
+        .map(notice_dto)
+        .map_err(wf_err)
+}
+
+/// Everything about one case's cards, letters, investigations, notices and measures.
+pub fn case_letters(
+    svc: &Service,
+    session: &mut Session,
+    case_id: &str,
+    now: DateTime<Utc>,
+) -> Result<CaseLettersDto, ApiError> {
+    let db = svc.db()?;
+    let signal = case_facts(&db, case_id).ok().and_then(|f| f.signal);
+    let cards_ = cards::list(
+        &db,
+        session,
+        &CardFilter {
+            case_id: Some(case_id.trim().into()),
+            ..Default::default()
+        },
+        now,
+    )
+    .map_err(wf_err)?;
+    let mut measures = Vec::new();
+    let ids: Vec<String> = cards_.iter().map(|c| c.id.clone()).collect();
+    let adm = admonition::list(
+        &db,
+        session,
+        &AdmonitionFilter {
+            case_id: Some(case_id.trim().into()),
+            ..Default::default()
+        },
+        now,
+    )
+    .map_err(wf_err)?;
+    let reds = redcard::for_case(&db, session, case_id, now).map_err(wf_err)?;
+    let mut sources: Vec<String> = ids.clone();
+    sources.extend(adm.iter().map(|a| a.id.clone()));
+    sources.extend(reds.iter().map(|r| r.id.clone()));
+    let units: Vec<String> = cards_.iter().map(|c| c.unit.clone()).collect();
+    for u in units.iter().take(1) {
+        for m in accountability::list(&db, session, Some(u), now).map_err(wf_err)? {
+            if m.source_id.as_ref().is_some_and(|s| sources.contains(s)) {
+                measures.push(measure_dto(m));
+            }
+        }
+    }
+    Ok(CaseLettersDto {
+        case_id: case_id.trim().into(),
+        signal,
+        cards: cards_.into_iter().map(card_dto).collect(),
+        admonitions: adm
+            .into_iter()
+            .map(|a| admonition_dto(svc, &db, session, a, now))
+            .collect::<Result<_, _>>()?,
+        red_cases: reds
+            .into_iter()
+            .map(|r| red_dto(svc, &db, session, r, now))
+            .collect::<Result<_, _>>()?,
+        notices: notices::for_case(&db, session, case_id, now)
+            .map_err(wf_err)?
+            .into_iter()
+            .map(notice_dto)
+            .collect(),
+        measures,
+        sms_unavailable: sms_unavailable_reason(),
+    })
+}
+
+/// The 文书 list: 效能告诫书 and 初步调查通知书 with filters by kind, state, unit and date.
+pub fn list_letters(
+    svc: &Service,
+    session: &mut Session,
+    f: &LetterFilter,
+    now: DateTime<Utc>,
+) -> Result<Vec<LetterRow>, ApiError> {
+    let from = f
+        .from
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| parse_date("from", s))
+        .transpose()?;
+    let to =
+        f.to.as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| parse_date("to", s))
+            .transpose()?;
+    let kind = f.kind.as_deref().filter(|s| !s.trim().is_empty());
+    if let Some(k) = kind {
+        if k != "admonition" && k != "investigation-notice" {
+            return Err(invalid(format!(
+                "未知文书类型 {k:?} / unknown kind (admonition, investigation-notice)"
+            )));
+        }
+    }
+    let unit = f.unit.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let state = f.state.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let in_range = |t: DateTime<Utc>| {
+        let d = cst_date(t);
+        from.is_none_or(|x| d >= x) && to.is_none_or(|x| d <= x)
+    };
+    let db = svc.db()?;
+    let cal = load_calendar(&db).map_err(internal)?;
+    let lead = jiancha_workflow::settings::load(db.conn())
+        .map_err(wf_err)?
+        .rectification_warning_lead;
+    let mut rows = Vec::new();
+    if kind != Some("investigation-notice") {
+        for a in admonition::list(
+            &db,
+            session,
+            &AdmonitionFilter {
+                unit: unit.map(Into::into),
+                ..Default::default()
+            },
+            now,
+        )
+        .map_err(wf_err)?
+        {
+            if state.is_some_and(|s| s != a.state.code()) || !in_range(a.created_at) {
+                continue;
+            }
+            let sig = admonition::rectification_signal(&a, &cal, lead, now);
+            let issued = matches!(
+                a.state,
+                AdmonitionState::Issued | AdmonitionState::ReportReceived | AdmonitionState::Filed
+            );
+            rows.push(LetterRow {
+                kind: "admonition".into(),
+                kind_label: "效能告诫书".into(),
+                files: if issued {
+                    existing_files(svc, a.number.as_deref())
+                } else {
+                    Vec::new()
+                },
+                id: a.id,
+                number: a.number,
+                unit: a.unit,
+                state: a.state.code().into(),
+                state_label: a.state.label().into(),
+                created_at: at(a.created_at),
+                created_by: a.created_by,
+                issued_at: a.issued_at.map(at),
+                due: a.report_due.map(iso),
+                due_signal: Some(sig.code().into()),
+            });
+        }
+    }
+    if kind != Some("admonition") {
+        for r in redcard::list(&db, session, None, now).map_err(wf_err)? {
+            let Some(number) = r.notice_number.clone() else {
+                continue;
+            };
+            if unit.is_some_and(|u| u != r.unit)
+                || state.is_some_and(|s| s != r.state.code())
+                || !in_range(r.created_at)
+            {
+                continue;
+            }
+            let issued_at = redcard::history(&db, session, &r.id, now)
+                .map_err(wf_err)?
+                .into_iter()
+                .find(|t| t.action == "issue_notice")
+                .map(|t| t.at);
+            rows.push(LetterRow {
+                kind: "investigation-notice".into(),
+                kind_label: "初步调查通知书".into(),
+                files: existing_files(svc, Some(&number)),
+                number: Some(number),
+                unit: r.unit,
+                state: r.state.code().into(),
+                state_label: r.state.label().into(),
+                created_at: at(r.created_at),
+                created_by: r.created_by,
+                issued_at,
+                due_signal: r.step_due.map(|d| {
+                    if cst_date(now) > d {
+                        "overdue".into()
+                    } else {
+                        "open".into()
+                    }
+                }),
+                due: r.step_due.map(iso),
+                id: r.id,
+            });
+        }
+    }
+    rows.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,395 @@
+//! The yellow path (card → draft → number → issue → files → report → file) and the red path
+//! (submit → reject; submit → approve → notice → findings → proposal → decision → hand-over →
+//! file) against a temp database and the cache rows the sync would write.
+
+use super::*;
+use crate::app::{Config, Service};
+use jiancha_store::rusqlite::params;
+use jiancha_workflow::auth::{self, NewAccount, Role};
+
+const PW: &str = "correct horse 1";
+
+struct T {
+    _dir: tempfile::TempDir,
+    svc: Service,
+    officer: Session,
+    reviewer: Session,
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-03-06T10:00:00+08:00")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn setup() -> T {
+    let dir = tempfile::tempdir().unwrap();
+    let svc = Service::open(Config::embedded_default(dir.path())).unwrap();
+    let mut db = svc.db().unwrap();
+    let t = now();
+    let mut admin = auth::setup_first_admin(&mut db, "admin", "管理员", PW, "ws", t).unwrap();
+    for (u, role) in [
+        ("officer", Role::Officer),
+        ("leader", Role::Leader),
+        ("reviewer", Role::Reviewer),
+    ] {
+        auth::create_account(
+            &mut db,
+            &mut admin,
+            &NewAccount {
+                username: u,
+                display_name: u,
+                role,
+                password: PW,
+            },
+            t,
+        )
+        .unwrap();
+    }
+    let officer = auth::sign_in(&mut db, "officer", PW, "ws-1", t).unwrap();
+    let reviewer = auth::sign_in(&mut db, "reviewer", PW, "ws-3", t).unwrap();
+    // The cache rows a sync writes for one department and two overdue cases.
+    let c = db.conn();
+    c.execute("INSERT INTO departments VALUES ('D1','新城市市场监督管理局','city','650100','新城市','91650100MA000000XX','J1','市纪委监委派驻市场监管局纪检监察组',1,0,'{}')", []).unwrap();
+    for (id, level, signal) in [("XK-1", 2, "yellow"), ("XK-2", 3, "red")] {
+        let payload = serde_json::json!({
+            "id": id, "item_name": "食品经营许可证核发", "department_id": "D1",
+            "promised_limit": {"value": 10, "unit": "G"},
+            "application": {"applied_at": "2026-02-06T09:00:00+08:00", "applicant_name": "新城市𠮷祥餐饮有限公司"},
+            "acceptance": {"accepted_at": "2026-02-09T09:00:00+08:00", "accepted_by": "王堃"},
+            "steps": [{"name": "承办", "handler": "王堃", "started_at": "2026-02-10T09:00:00+08:00", "status": "1"}]
+        });
+        let seq = if level == 2 { 1 } else { 2 };
+        c.execute("INSERT INTO case_versions(seq, case_id, reported_at, received_at, status, payload) VALUES (?1, ?2, 0, 0, '3', ?3)", params![seq, id, payload.to_string()]).unwrap();
+        c.execute("INSERT INTO cases(case_id, seq, first_seq, reported_at, dept_id, item_code, case_type, status, classified, applied_at, accepted_at, promised_limit, promised_unit) VALUES (?1, ?2, ?2, 0, 'D1', 'I1', '1', '3', 0, 0, 0, 10, 'G')", params![id, seq]).unwrap();
+        let y = now().timestamp() - 5 * 86400;
+        c.execute("INSERT INTO case_signals(case_id, dept_id, item_code, signal, level, began_at, open, paused, deadline, remaining_workdays, warning_at, yellow_at, red_at, classified, known, case_seq, evaluated_at) VALUES (?1,'D1','I1',?2,?3,?4,1,0,'2026-02-27',-3,0,?4,?5,0,1,1,0)", params![id, signal, level, y, y + 2 * 86400]).unwrap();
+        c.execute("INSERT INTO signals VALUES (?1, 2, ?2)", params![id, y])
+            .unwrap();
+        if level == 3 {
+            c.execute(
+                "INSERT INTO signals VALUES (?1, 3, ?2)",
+                params![id, y + 2 * 86400],
+            )
+            .unwrap();
+        }
+    }
+    T {
+        _dir: dir,
+        svc,
+        officer,
+        reviewer,
+    }
+}
+
+fn approval(svc: &Service, at_: DateTime<Utc>) -> Approval {
+    let mut db = svc.db().unwrap();
+    auth::leader_approval(&mut db, "leader", PW, "ws-1", at_).unwrap()
+}
+
+fn pdftotext(path: &str) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args([path, "-"])
+        .output()
+        .expect("pdftotext (apt-get install poppler-utils)");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn yellow_card_to_issued_letter_on_disk_and_filed() {
+    let mut t = setup();
+    let s = &mut t.officer;
+    let n = now();
+    let card = take_up_signal_card(&t.svc, s, "XK-1", "yellow", n).unwrap();
+    assert_eq!(card.color, "yellow");
+    // Idempotent: the same case and colour give the same card.
+    assert_eq!(
+        take_up_signal_card(&t.svc, s, "XK-1", "yellow", n)
+            .unwrap()
+            .id,
+        card.id
+    );
+    // No red signal on XK-1: a clear conflict.
+    let e = take_up_signal_card(&t.svc, s, "XK-1", "red", n).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "{e}");
+
+    let d = draft_admonition(&t.svc, s, std::slice::from_ref(&card.id), n).unwrap();
+    assert_eq!(d.state, "draft");
+    assert!(
+        d.body.contains("食品经营许可证核发") && d.body.contains("XK-1"),
+        "{}",
+        d.body
+    );
+    assert_eq!(d.unit, "新城市市场监督管理局");
+    // Issue before numbering: refused as a conflict naming the state; nothing written.
+    let e = issue_admonition(&t.svc, s, &d.id, n).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "{e}");
+    assert!(e.message.contains("草稿"), "{}", e.message);
+    assert!(!letters_dir(&t.svc).exists());
+    // A reviewer cannot edit.
+    let e = edit_admonition(&t.svc, &mut t.reviewer, &d.id, "x", "y", n).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden, "{e}");
+
+    let body = format!("{}\n另：请于整改报告中附责任人检查。", d.body);
+    let s = &mut t.officer;
+    edit_admonition(&t.svc, s, &d.id, &d.addressee, &body, n).unwrap();
+    let num = number_admonition(&t.svc, s, &d.id, n).unwrap();
+    assert_eq!(num.number.as_deref(), Some("新监效告〔2026〕1号"));
+    let issued = issue_admonition(&t.svc, s, &d.id, n).unwrap();
+    assert_eq!(issued.state, "issued");
+    assert!(issued.report_due.is_some());
+    assert_eq!(issued.rectification, "on_time");
+    assert_eq!(issued.files.len(), 2, "{:?}", issued.files);
+    let pdf = issued.files.iter().find(|f| f.ends_with(".pdf")).unwrap();
+    assert!(
+        pdf.contains("letters/2026/新监效告〔2026〕1号.pdf"),
+        "{pdf}"
+    );
+    let text = pdftotext(pdf);
+    let squashed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(squashed.contains("新监效告〔2026〕1号"), "{text}");
+    assert!(
+        squashed.contains("另：请于整改报告中附责任人检查。"),
+        "edited text printed: {text}"
+    );
+    // Issued twice: conflict.
+    let e = issue_admonition(&t.svc, s, &d.id, n).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    // The report: a file chosen in the page, hashed.
+    let e = receive_report(&t.svc, s, &d.id, "/nonexistent/report.pdf", n).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{e}");
+    let rep = t._dir.path().join("整改报告.txt");
+    std::fs::write(&rep, "已整改").unwrap();
+    let r = receive_report(&t.svc, s, &d.id, rep.to_str().unwrap(), n).unwrap();
+    assert_eq!(r.rectification, "received");
+    assert_eq!(r.attachments[0].sha256.len(), 64);
+    let f = file_admonition(&t.svc, s, &d.id, n).unwrap();
+    assert_eq!(f.state, "filed");
+    assert!(f.history.iter().all(|h| h.actor == "officer"));
+    assert_eq!(f.history.len(), 6, "{:?}", f.history);
+
+    let rows = list_letters(&t.svc, s, &LetterFilter::default(), n).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].files.len(), 2);
+    let none = list_letters(
+        &t.svc,
+        s,
+        &LetterFilter {
+            kind: Some("investigation-notice".into()),
+            ..Default::default()
+        },
+        n,
+    )
+    .unwrap();
+    assert!(none.is_empty());
+    let e = list_letters(
+        &t.svc,
+        s,
+        &LetterFilter {
+            from: Some("yesterday".into()),
+            ..Default::default()
+        },
+        n,
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+
+    let m = record_measure(
+        &t.svc,
+        s,
+        &MeasureInput {
+            target_kind: "unit".into(),
+            target_name: "新城市市场监督管理局".into(),
+            unit: "新城市市场监督管理局".into(),
+            kind: "efficiency_admonition".into(),
+            decided_on: "2026-03-06".into(),
+            decision_doc: "新监效告〔2026〕1号".into(),
+            decision_file: None,
+            source_id: Some(d.id.clone()),
+        },
+        n,
+    )
+    .unwrap();
+    assert_eq!(m.kind, "efficiency_admonition");
+    let all = case_letters(&t.svc, s, "XK-1", n).unwrap();
+    assert_eq!(
+        (all.cards.len(), all.admonitions.len(), all.measures.len()),
+        (1, 1, 1)
+    );
+    assert!(all.sms_unavailable.is_some());
+}
+
+#[test]
+fn red_card_rejected_then_approved_notice_issued_to_filed() {
+    let mut t = setup();
+    let n = now();
+    let s = &mut t.officer;
+    let card = take_up_signal_card(&t.svc, s, "XK-2", "red", n).unwrap();
+    // A red card never makes an admonition (Art. B8).
+    let e = draft_admonition(&t.svc, s, std::slice::from_ref(&card.id), n).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{e}");
+
+    let r = submit_red_card(&t.svc, s, &card.id, "逾期两个工作日未办结", n).unwrap();
+    assert_eq!(r.state, "pending_approval");
+    assert!(r.step_due.is_some());
+    let rej = decide_red_approval(
+        &t.svc,
+        s,
+        &r.id,
+        false,
+        "材料不足，补充后再报",
+        approval(&t.svc, n),
+        n,
+    )
+    .unwrap();
+    assert_eq!(rej.state, "rejected");
+    assert_eq!(
+        rej.rejection_reason.as_deref(),
+        Some("材料不足，补充后再报")
+    );
+    // Routing a rejected matter: conflict.
+    let e = issue_investigation_notice(&t.svc, s, &r.id, "", n).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "{e}");
+    conclude_red_case(&t.svc, s, &r.id, "file", "", n).unwrap();
+
+    // The card went its way once; a new matter needs a new (manual, Art. B4) card with evidence.
+    let e = submit_red_card(&t.svc, s, &card.id, "再报", n).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{e}");
+    let ev = t._dir.path().join("证据.txt");
+    std::fs::write(&ev, "逾期截图").unwrap();
+    let manual = raise_manual_card(
+        &t.svc,
+        s,
+        &ManualCardInput {
+            color: "red".into(),
+            situation: "b4_03".into(),
+            case_id: Some("XK-2".into()),
+            unit: "新城市市场监督管理局".into(),
+            person: Some("王堃".into()),
+            description: "逾期造成申请人投诉".into(),
+            evidence_paths: vec![ev.display().to_string()],
+        },
+        n,
+    )
+    .unwrap();
+    assert_eq!(manual.evidence.len(), 1);
+    let r = submit_red_card(&t.svc, s, &manual.id, "补充材料后再报", n).unwrap();
+    // The officer's own credentials are not an approval.
+    let mut db = t.svc.db().unwrap();
+    let e = auth::leader_approval(&mut db, "officer", PW, "ws-1", n).unwrap_err();
+    assert_eq!(wf_err(e).code, ErrorCode::Forbidden);
+    let s = &mut t.officer;
+    let ok = decide_red_approval(&t.svc, s, &r.id, true, "同意", approval(&t.svc, n), n).unwrap();
+    assert_eq!(ok.approved_by.as_deref(), Some("leader"));
+    let issued = issue_investigation_notice(&t.svc, s, &r.id, "", n).unwrap();
+    assert_eq!(issued.state, "notice_issued");
+    assert_eq!(
+        issued.notice_addressee.as_deref(),
+        Some("市纪委监委派驻市场监管局纪检监察组")
+    );
+    let no = issued.notice_number.clone().unwrap();
+    assert_eq!(no, "新监初调〔2026〕1号");
+    assert_eq!(issued.files.len(), 2);
+    let pdf = issued.files.iter().find(|f| f.ends_with(".pdf")).unwrap();
+    let squashed: String = pdftotext(pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(squashed.contains(&no));
+    let rows = list_letters(
+        &t.svc,
+        s,
+        &LetterFilter {
+            kind: Some("investigation-notice".into()),
+            ..Default::default()
+        },
+        n,
+    )
+    .unwrap();
+    assert_eq!(rows.len(), 1);
+
+    let f = record_findings(&t.svc, s, &r.id, "承办人请假未移交，造成延误", &[], n).unwrap();
+    assert_eq!(f.state, "findings_recorded");
+    propose_outcome(&t.svc, s, &r.id, "open_case", "延误造成不良影响", n).unwrap();
+    let e = record_decision(
+        &t.svc,
+        s,
+        &r.id,
+        &DecisionInput {
+            outcome: "open_case".into(),
+            body: "standing_committee".into(),
+            date: "2026-03-07".into(),
+            minutes_number: "常委会纪要〔2026〕3号".into(),
+        },
+        n,
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "a future date: {e}");
+    record_decision(
+        &t.svc,
+        s,
+        &r.id,
+        &DecisionInput {
+            outcome: "open_case".into(),
+            body: "standing_committee".into(),
+            date: "2026-03-06".into(),
+            minutes_number: "常委会纪要〔2026〕3号".into(),
+        },
+        n,
+    )
+    .unwrap();
+    let e = conclude_red_case(&t.svc, s, &r.id, "close", "x", n).unwrap_err();
+    assert_eq!(
+        e.code,
+        ErrorCode::Conflict,
+        "a formal case is handed over, not closed: {e}"
+    );
+    conclude_red_case(&t.svc, s, &r.id, "hand_over", "市纪委监委案件审理室", n).unwrap();
+    let done = conclude_red_case(&t.svc, s, &r.id, "file", "", n).unwrap();
+    assert_eq!(done.state, "filed");
+    assert!(done.history.len() >= 8);
+    let q = red_queue(&t.svc, s, None, n).unwrap();
+    assert_eq!(q.len(), 2);
+    assert!(q.iter().all(|x| x.state == "filed"));
+}
+
+#[test]
+fn phone_call_recorded_and_sms_refused_without_gateway() {
+    let mut t = setup();
+    let n = now();
+    let s = &mut t.officer;
+    let call = record_phone_call(
+        &t.svc,
+        s,
+        "XK-1",
+        "",
+        "2026-03-06T09:30:00+08:00",
+        "reached",
+        "答应今日办结",
+        n,
+    )
+    .unwrap();
+    assert_eq!(call.handler, "王堃");
+    assert_eq!(call.state, "phone_recorded");
+    assert!(call.call.unwrap().contains("officer"));
+    let e = record_phone_call(
+        &t.svc,
+        s,
+        "XK-1",
+        "",
+        "2026-03-07T09:30:00+08:00",
+        "reached",
+        "",
+        n,
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "future call: {e}");
+    let e = record_phone_call(&t.svc, s, "XK-1", "", "", "shouted", "", n).unwrap_err();
+    assert!(e.message.contains("shouted"));
+    let e = queue_sms(&t.svc, s, "XK-1", "13800000001", n).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Unavailable);
+    assert!(e.message.contains("未配置短信网关"));
+    let e = take_up_signal_card(&t.svc, s, "NOPE", "yellow", n).unwrap_err();
+    assert_eq!(e.code, ErrorCode::NotFound);
+}
