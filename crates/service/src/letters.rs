@@ -33,7 +33,8 @@ use jiancha_workflow::notices::{self, CallOutcome, Channel, NewNotice, Notice};
 use jiancha_workflow::redcard::{self, Decision, DecisionBody, Outcome, RedCase, RedState};
 use jiancha_workflow::util::{cst, cst_date};
 use jiancha_workflow::{
-    Approval, Attachment, ErrorCategory, Session, StoredAttachment, Transition, WorkflowError,
+    Action, Approval, Attachment, ErrorCategory, Session, StoredAttachment, Transition,
+    WorkflowError,
 };
 
 use crate::app::Service;
@@ -1363,6 +1364,224 @@ pub fn list_letters(
     }
     rows.sort_by(|a, b| b.created_at.cmp(&a.created_at));
     Ok(rows)
+}
+
+// ---------------------------------------------------------------- the shell's entry points
+//
+// The app's commands: the workstation's signed-in session (crate::auth), the wall clock, and
+// leader approvals by the id the approval dialog returned. Each inner function authorises the
+// precise workflow action again; the outer check gives the uniform "not signed in / locked".
+
+fn in_session<T>(
+    svc: &Service,
+    action: Action,
+    f: impl FnOnce(&mut Session, DateTime<Utc>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let mut out = None;
+    crate::auth::with_session(svc, action, |_db, session, now| {
+        out = Some(f(session, now));
+        Ok(())
+    })?;
+    out.unwrap_or_else(|| Err(internal("session callback did not run")))
+}
+
+fn with_leader<T>(
+    svc: &Service,
+    action: Action,
+    approval_id: &str,
+    f: impl FnOnce(&mut Session, Approval, DateTime<Utc>) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let mut out = None;
+    crate::auth::with_approval(svc, action, approval_id, |_db, session, approval, now| {
+        out = Some(f(session, approval, now));
+        Ok(())
+    })?;
+    out.unwrap_or_else(|| Err(internal("approval callback did not run")))
+}
+
+/// The case screen's cards, letters, investigations, notices and measures.
+pub fn cmd_case(svc: &Service, case_id: &str) -> Result<CaseLettersDto, ApiError> {
+    in_session(svc, Action::View, |s, now| {
+        case_letters(svc, s, case_id, now)
+    })
+}
+
+/// The 文书 list.
+pub fn cmd_list(svc: &Service, filter: &LetterFilter) -> Result<Vec<LetterRow>, ApiError> {
+    in_session(svc, Action::View, |s, now| {
+        list_letters(svc, s, filter, now)
+    })
+}
+
+/// The red-card investigation queue.
+pub fn cmd_red_queue(svc: &Service, state: Option<&str>) -> Result<Vec<RedCaseDto>, ApiError> {
+    in_session(svc, Action::View, |s, now| red_queue(svc, s, state, now))
+}
+
+pub fn cmd_take_up_card(svc: &Service, case_id: &str, color: &str) -> Result<CardDto, ApiError> {
+    in_session(svc, Action::RegisterSignalCard, |s, now| {
+        take_up_signal_card(svc, s, case_id, color, now)
+    })
+}
+
+pub fn cmd_raise_card(svc: &Service, input: &ManualCardInput) -> Result<CardDto, ApiError> {
+    in_session(svc, Action::RaiseManualCard, |s, now| {
+        raise_manual_card(svc, s, input, now)
+    })
+}
+
+pub fn cmd_relieve_card(
+    svc: &Service,
+    card_id: &str,
+    action: &str,
+    ground: &str,
+    reason: &str,
+    approval_id: &str,
+) -> Result<CardDto, ApiError> {
+    with_leader(svc, Action::RelieveCard, approval_id, |s, ap, now| {
+        relieve_card(svc, s, card_id, action, ground, reason, ap, now)
+    })
+}
+
+pub fn cmd_admonition_draft(svc: &Service, card_ids: &[String]) -> Result<AdmonitionDto, ApiError> {
+    in_session(svc, Action::DraftAdmonition, |s, now| {
+        draft_admonition(svc, s, card_ids, now)
+    })
+}
+
+pub fn cmd_admonition_get(svc: &Service, id: &str) -> Result<AdmonitionDto, ApiError> {
+    in_session(svc, Action::View, |s, now| get_admonition(svc, s, id, now))
+}
+
+pub fn cmd_admonition_edit(
+    svc: &Service,
+    id: &str,
+    addressee: &str,
+    body: &str,
+) -> Result<AdmonitionDto, ApiError> {
+    in_session(svc, Action::EditAdmonition, |s, now| {
+        edit_admonition(svc, s, id, addressee, body, now)
+    })
+}
+
+/// One step of a 效能告诫书: `number`, `issue`, `receive_report` (text = the report file's
+/// path), `file`, `discard` (text = reason).
+pub fn cmd_admonition_step(
+    svc: &Service,
+    id: &str,
+    step: &str,
+    text: &str,
+) -> Result<AdmonitionDto, ApiError> {
+    let action = match step {
+        "number" => Action::NumberAdmonition,
+        "issue" => Action::IssueAdmonition,
+        "receive_report" => Action::RecordRectification,
+        "file" => Action::FileAdmonition,
+        "discard" => Action::DiscardAdmonition,
+        other => {
+            return Err(invalid(format!(
+                "未知步骤 {other:?} / unknown step (number, issue, receive_report, file, discard)"
+            )))
+        }
+    };
+    in_session(svc, action, |s, now| match step {
+        "number" => number_admonition(svc, s, id, now),
+        "issue" => issue_admonition(svc, s, id, now),
+        "receive_report" => receive_report(svc, s, id, text, now),
+        "file" => file_admonition(svc, s, id, now),
+        _ => discard_admonition(svc, s, id, text, now),
+    })
+}
+
+pub fn cmd_red_submit(svc: &Service, card_id: &str, summary: &str) -> Result<RedCaseDto, ApiError> {
+    in_session(svc, Action::SubmitRedCard, |s, now| {
+        submit_red_card(svc, s, card_id, summary, now)
+    })
+}
+
+/// The leader's decision with the approval the dialog returned (credentials at that moment).
+pub fn cmd_red_approval(
+    svc: &Service,
+    id: &str,
+    approve: bool,
+    text: &str,
+    approval_id: &str,
+) -> Result<RedCaseDto, ApiError> {
+    with_leader(svc, Action::ApproveRedCard, approval_id, |s, ap, now| {
+        decide_red_approval(svc, s, id, approve, text, ap, now)
+    })
+}
+
+/// One step of a red-card matter: `investigate` (text = investigators), `issue_notice` (text =
+/// addressee, empty = the unit's discipline body), `render_notice`, `findings` (text, paths),
+/// `propose` (outcome, text = reason), `hand_over` (text = to), `close` (text = note), `file`.
+pub fn cmd_red_step(
+    svc: &Service,
+    id: &str,
+    step: &str,
+    text: &str,
+    outcome: &str,
+    paths: &[String],
+) -> Result<RedCaseDto, ApiError> {
+    let action = match step {
+        "investigate" | "issue_notice" | "render_notice" => Action::ChooseInvestigationRoute,
+        "findings" => Action::RecordFindings,
+        "propose" => Action::ProposeOutcome,
+        "hand_over" | "close" => Action::ConcludeRedCard,
+        "file" => Action::FileRedCard,
+        other => {
+            return Err(invalid(format!(
+                "未知步骤 {other:?} / unknown step (investigate, issue_notice, render_notice, findings, propose, hand_over, close, file)"
+            )))
+        }
+    };
+    in_session(svc, action, |s, now| match step {
+        "investigate" => investigate_directly(svc, s, id, text, now),
+        "issue_notice" => issue_investigation_notice(svc, s, id, text, now),
+        "render_notice" => render_notice_files(svc, s, id, now),
+        "findings" => record_findings(svc, s, id, text, paths, now),
+        "propose" => propose_outcome(svc, s, id, outcome, text, now),
+        other => conclude_red_case(svc, s, id, other, text, now),
+    })
+}
+
+pub fn cmd_red_decision(
+    svc: &Service,
+    id: &str,
+    d: &DecisionInput,
+) -> Result<RedCaseDto, ApiError> {
+    in_session(svc, Action::RecordDecision, |s, now| {
+        record_decision(svc, s, id, d, now)
+    })
+}
+
+pub fn cmd_red_get(svc: &Service, id: &str) -> Result<RedCaseDto, ApiError> {
+    in_session(svc, Action::View, |s, now| get_red_case(svc, s, id, now))
+}
+
+pub fn cmd_measure(svc: &Service, m: &MeasureInput) -> Result<MeasureDto, ApiError> {
+    in_session(svc, Action::RecordMeasure, |s, now| {
+        record_measure(svc, s, m, now)
+    })
+}
+
+pub fn cmd_phone_call(
+    svc: &Service,
+    case_id: &str,
+    handler: &str,
+    called_at: &str,
+    outcome: &str,
+    note: &str,
+) -> Result<NoticeDto, ApiError> {
+    in_session(svc, Action::RecordPhoneCall, |s, now| {
+        record_phone_call(svc, s, case_id, handler, called_at, outcome, note, now)
+    })
+}
+
+pub fn cmd_queue_sms(svc: &Service, case_id: &str, phone: &str) -> Result<NoticeDto, ApiError> {
+    in_session(svc, Action::CreateNotice, |s, now| {
+        queue_sms(svc, s, case_id, phone, now)
+    })
 }
 
 #[cfg(test)]

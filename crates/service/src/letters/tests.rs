@@ -393,3 +393,29 @@ fn phone_call_recorded_and_sms_refused_without_gateway() {
     let e = take_up_signal_card(&t.svc, s, "NOPE", "yellow", n).unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
 }
+
+#[test]
+fn shell_entry_points_use_the_signed_in_session_and_one_time_approvals() {
+    let t = setup();
+    let svc = &t.svc;
+    // Nobody signed in on this workstation: unauthenticated, nothing done.
+    let e = cmd_case(svc, "XK-2").unwrap_err();
+    assert_eq!(e.code, ErrorCode::Unauthenticated, "{e}");
+    crate::auth::sign_in(svc, "officer", PW).unwrap();
+    let card = cmd_take_up_card(svc, "XK-2", "red").unwrap();
+    let r = cmd_red_submit(svc, &card.id, "红牌报批").unwrap();
+    let e = cmd_red_approval(svc, &r.id, true, "", "no-such-approval").unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden, "{e}");
+    let ticket = crate::auth::leader_approval(svc, "leader", PW).unwrap();
+    let ok = cmd_red_approval(svc, &r.id, true, "同意", &ticket.approval_id).unwrap();
+    assert_eq!(ok.state, "approved");
+    // The approval is spent.
+    let e = cmd_red_approval(svc, &r.id, false, "x", &ticket.approval_id).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden, "{e}");
+    let n = cmd_red_step(svc, &r.id, "issue_notice", "", "", &[]).unwrap();
+    assert_eq!(n.files.len(), 2);
+    let e = cmd_red_step(svc, &r.id, "teleport", "", "", &[]).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert_eq!(cmd_red_queue(svc, None).unwrap().len(), 1);
+    assert_eq!(cmd_list(svc, &LetterFilter::default()).unwrap().len(), 1);
+}
