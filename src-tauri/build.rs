@@ -28,6 +28,13 @@ const COMMANDS: &[&str] = &[
     "calendar_history",
     "calendar_import",
     "calendar_edit_day",
+    "sync_status",
+    "sync_now",
+    "sync_departments",
+    "quarantine_page",
+    "quarantine_record",
+    "settings_get",
+    "settings_update",
 ];
 
 fn main() {

@@ -6,9 +6,35 @@ mod logging;
 
 use std::sync::Arc;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
+use jiancha_api::sync::{
+    SignalsChanged, SyncProgress, SyncStatus, EVENT_SIGNALS_CHANGED, EVENT_SYNC_PROGRESS,
+    EVENT_SYNC_STATUS,
+};
+use jiancha_service::live::{self, LiveSink};
 use jiancha_service::{Config, FeedSource, Service};
+
+/// Turns the live loop's reports into Tauri events (names in `jiancha_api::sync`).
+struct EventSink(tauri::AppHandle);
+
+impl LiveSink for EventSink {
+    fn progress(&self, p: &SyncProgress) {
+        if let Err(e) = self.0.emit(EVENT_SYNC_PROGRESS, p) {
+            tracing::warn!(error = %e, "emitting sync progress");
+        }
+    }
+    fn status(&self, s: &SyncStatus) {
+        if let Err(e) = self.0.emit(EVENT_SYNC_STATUS, s) {
+            tracing::warn!(error = %e, "emitting sync status");
+        }
+    }
+    fn signals(&self, s: &SignalsChanged) {
+        if let Err(e) = self.0.emit(EVENT_SIGNALS_CHANGED, s) {
+            tracing::warn!(error = %e, "emitting signals");
+        }
+    }
+}
 
 /// What every command reaches through `tauri::State`.
 pub struct AppState {
@@ -38,9 +64,26 @@ pub fn run() {
             logging::init(&log_dir);
             let cfg = config(app)?;
             tracing::info!(db = %cfg.db_path.display(), feed = ?cfg.feed, "starting");
-            let service = Service::open(cfg).map_err(|e| e.message)?;
+            let demo = cfg.feed == FeedSource::Demo;
+            let service = Arc::new(Service::open(cfg).map_err(|e| e.message)?);
+            // Letter templates from the bundle's assets/letters when present (changed without a rebuild), else embedded.
+            if let Ok(dir) = app.path().resource_dir() {
+                jiancha_service::letters::set_templates_dir(dir.join("assets").join("letters"));
+            }
             app.manage(AppState {
-                service: Arc::new(service),
+                service: service.clone(),
+            });
+            // Issue 5 item 4 / issue 2: the embedded demo feed on loopback and the live loop,
+            // on Tauri's async runtime (never the main thread).
+            let sink: Arc<dyn LiveSink> = Arc::new(EventSink(app.handle().clone()));
+            tauri::async_runtime::spawn(async move {
+                if demo {
+                    match live::start_demo_feed(&service).await {
+                        Ok(url) => tracing::info!(%url, "demo feed serving"),
+                        Err(e) => tracing::error!(error = %e, "demo feed failed"),
+                    }
+                }
+                live::run(service, sink).await;
             });
             Ok(())
         })

@@ -24,6 +24,13 @@ async fn shell_opens_and_shows_facts_from_rust() {
         "the service should have created the SQLite file"
     );
 
+    // The embedded default: the demo simulator serving in-process on loopback.
+    let feed = text_of(&c, "[data-testid=feed-url]").await;
+    assert!(
+        feed.trim().starts_with("http://127.0.0.1:"),
+        "the demo feed should serve on loopback: {feed}"
+    );
+
     // The shell is Chinese first.
     let title_bar = text_of(&c, "[data-testid=app-title]").await;
     assert_eq!(title_bar.trim(), "电子监察工作台");

@@ -7,6 +7,8 @@ mod app;
 mod queues;
 mod auth;
 mod calendar;
+mod settings;
+mod sync;
 
 use jiancha_api::ApiError;
 use tauri::State;
@@ -53,5 +55,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         calendar::calendar_history,
         calendar::calendar_import,
         calendar::calendar_edit_day,
+        sync::sync_status,
+        sync::sync_now,
+        sync::sync_departments,
+        sync::quarantine_page,
+        sync::quarantine_record,
+        settings::settings_get,
+        settings::settings_update,
     ]
 }

@@ -230,3 +230,67 @@ export function findingPager(filter: FindingFilter): FetchPage<FindingRow> {
   const f = { ...filter }
   return ({ offset, limit }) => findingPage(f, offset, limit).then((p) => ({ rows: p.rows, total: p.total }))
 }
+
+// ---- Live sync and settings (issue 5 items 4 and 6) ----
+
+import type { SyncStatus } from './bindings/SyncStatus'
+import type { SyncProgress } from './bindings/SyncProgress'
+import type { SignalsChanged } from './bindings/SignalsChanged'
+import type { DeptSyncStatus } from './bindings/DeptSyncStatus'
+import type { QuarantinePage } from './bindings/QuarantinePage'
+import type { QuarantineRecord } from './bindings/QuarantineRecord'
+import type { SettingsView } from './bindings/SettingsView'
+import type { SettingsUpdate } from './bindings/SettingsUpdate'
+
+export type {
+  SyncStatus,
+  SyncProgress,
+  SignalsChanged,
+  DeptSyncStatus,
+  QuarantinePage,
+  QuarantineRecord,
+  SettingsView,
+  SettingsUpdate,
+}
+
+/** Event names (the same strings as `jiancha_api::sync::EVENT_*`). */
+export const SYNC_EVENTS = {
+  progress: 'sync://progress',
+  status: 'sync://status',
+  signals: 'signals://changed',
+} as const
+
+/** `sync_status`: the live loop's state with fresh counts. */
+export function syncStatus(): Promise<SyncStatus> {
+  return call<SyncStatus>('sync_status')
+}
+
+/** `sync_now`: sync at once (also restarts a loop stopped by a permanent error). */
+export function syncNow(): Promise<SyncStatus> {
+  return call<SyncStatus>('sync_now')
+}
+
+/** `sync_departments`: every department's last data, last error, counts. */
+export function syncDepartments(): Promise<DeptSyncStatus[]> {
+  return call<DeptSyncStatus[]>('sync_departments')
+}
+
+/** `quarantine_page`: quarantined records, newest first (limit 1–200). */
+export function quarantinePage(offset: number, limit: number): Promise<QuarantinePage> {
+  return call<QuarantinePage>('quarantine_page', { offset, limit })
+}
+
+/** `quarantine_record`: one quarantined record with its raw payload. */
+export function quarantineRecord(id: number): Promise<QuarantineRecord> {
+  return call<QuarantineRecord>('quarantine_record', { id })
+}
+
+/** `settings_get`: the settings (the token only as a `••••abcd` hint). */
+export function settingsGet(): Promise<SettingsView> {
+  return call<SettingsView>('settings_get')
+}
+
+/** `settings_update`: absent fields stay; `token: ''` removes the token. */
+export function settingsUpdate(update: SettingsUpdate): Promise<SettingsView> {
+  return call<SettingsView>('settings_update', { update })
+}

@@ -7,6 +7,8 @@ import AuditView from './views/AuditView.vue'
 import CalendarView from './views/CalendarView.vue'
 import QueueView from './views/QueueView.vue'
 import CaseView from './views/CaseView.vue'
+import SyncView from './views/SyncView.vue'
+import SettingsView from './views/SettingsView.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -23,6 +25,8 @@ const routes: RouteRecordRaw[] = SCREENS.map((screen) => {
   if (screen.key === 'yellow' || screen.key === 'red') return { path, name: screen.key, component: QueueView, props: { kind: screen.key }, meta: { screen: screen.key } }
   if (screen.key === 'case') return { path, name: screen.key, component: CaseView, meta: { screen: screen.key } }
   if (screen.key === 'calendar') return { path, name: screen.key, component: CalendarView, meta: { screen: screen.key } }
+  if (screen.key === 'sync') return { path, name: screen.key, component: SyncView, meta: { screen: screen.key } }
+  if (screen.key === 'settings') return { path, name: screen.key, component: SettingsView, meta: { screen: screen.key } }
   return { path, name: screen.key, component: NotBuiltView, props: { screen: screen.key }, meta: { screen: screen.key } }
 })
 // Reached from the user menu in the top bar (issue 7): accounts (administrators), audit log.

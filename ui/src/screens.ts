@@ -35,8 +35,8 @@ export const SCREENS: readonly Screen[] = [
   { key: 'complaints', path: '/complaints', letter: 't', built: false },
   { key: 'scoring', path: '/scoring', letter: 'p', built: false },
   { key: 'calendar', path: '/calendar', letter: 'k', built: true },
-  { key: 'sync', path: '/sync', letter: 's', built: false },
-  { key: 'settings', path: '/settings', letter: 'o', built: false },
+  { key: 'sync', path: '/sync', letter: 's', built: true },
+  { key: 'settings', path: '/settings', letter: 'o', built: true },
 ]
 
 /** Alt+digit for the screen at `index` (0-based), or undefined past the ninth. */

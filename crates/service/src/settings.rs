@@ -248,6 +248,33 @@ pub fn store(db: &mut Db, old: &Settings, new: &Settings, at: i64) -> Result<(),
     .map_err(internal)
 }
 
+/// The changes that need `ChangeSettings` and an audit entry: (key, old, new), redacted.
+fn audited_changes(old: &Settings, new: &Settings) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    if old.feed_url != new.feed_url {
+        out.push((K_URL, old.feed_url.clone(), new.feed_url.clone()));
+    }
+    if old.token != new.token {
+        let hint = |t: &Option<String>| t.as_deref().map(token_hint).unwrap_or_default();
+        out.push((K_TOKEN, hint(&old.token), hint(&new.token)));
+    }
+    if old.sync_interval_secs != new.sync_interval_secs {
+        out.push((
+            K_INTERVAL,
+            old.sync_interval_secs.to_string(),
+            new.sync_interval_secs.to_string(),
+        ));
+    }
+    if old.warning_lead != new.warning_lead {
+        out.push((
+            K_LEAD,
+            old.warning_lead.to_string(),
+            new.warning_lead.to_string(),
+        ));
+    }
+    out
+}
+
 /// The settings as the page sees them.
 pub fn view(svc: &Service, s: &Settings) -> SettingsView {
     SettingsView {
@@ -268,12 +295,28 @@ pub fn get(svc: &Service) -> Result<SettingsView, ApiError> {
 
 /// `settings_update`: validates, stores, and wakes the background loop (a new feed, token or
 /// interval applies at once; a new warning lead re-evaluates every case).
+///
+/// **[decision]** The language is a personal preference of the workstation: anyone may switch
+/// it (also before signing in). Every other setting changes how cards are raised (Art. B5(1))
+/// or where the data comes from, so it needs a signed-in role allowed `ChangeSettings` (the
+/// administrator, issue 7), checked before anything is stored, and each change is appended to
+/// the audit chain (`crate::auth::audit_setting_change`, the token only as its hint).
 pub fn update(svc: &Service, update: SettingsUpdate) -> Result<SettingsView, ApiError> {
     let mut db = svc.db()?;
     let old = load(&db)?;
     let new = apply_update(&old, &update)?;
+    let audited = audited_changes(&old, &new);
+    if !audited.is_empty() {
+        crate::auth::require(svc, jiancha_workflow::auth::Action::ChangeSettings)?;
+    }
     let now = chrono_free_now();
     store(&mut db, &old, &new, now)?;
+    for (key, was, is) in audited {
+        if let Err(e) = crate::auth::audit_setting_change(svc, key, &was, &is) {
+            // Stored already; the local change log (app_settings_log) still has it.
+            tracing::error!(key, error = %e.message, "audit entry for a setting change failed");
+        }
+    }
     tracing::info!(settings = ?new, "settings changed");
     svc.live()
         .settings_changed(old.warning_lead != new.warning_lead);

@@ -7,7 +7,7 @@ use jiancha_api::sync::{SignalsChanged, SyncProgress, SyncState, SyncStatus};
 use jiancha_api::ErrorCode;
 use jiancha_feedsim::{ServeConfig, WorldConfig};
 use jiancha_service::live::{self, CycleOutcome, LiveSink};
-use jiancha_service::{settings, sync, Config, FeedSource, Service};
+use jiancha_service::{auth, settings, sync, Config, FeedSource, Service};
 
 #[derive(Default)]
 struct Recorder {
@@ -34,10 +34,18 @@ fn service(dir: &tempfile::TempDir, feed: FeedSource) -> Arc<Service> {
     Arc::new(Service::open(cfg).unwrap())
 }
 
+/// A service with the first administrator signed in (settings other than the language need
+/// `ChangeSettings`).
+fn admin_service(dir: &tempfile::TempDir, feed: FeedSource) -> Arc<Service> {
+    let svc = service(dir, feed);
+    auth::setup_first_admin(&svc, "admin", "管理员", "admin-pass-123").unwrap();
+    svc
+}
+
 #[test]
 fn settings_round_trip_and_survive_reopening() {
     let dir = tempfile::tempdir().unwrap();
-    let svc = service(&dir, FeedSource::Demo);
+    let svc = admin_service(&dir, FeedSource::Demo);
     let v = settings::get(&svc).unwrap();
     assert_eq!(v.sync_interval_secs, 30);
     assert_eq!(v.warning_lead, 1, "Art. B5(1) default: one working day");
@@ -62,6 +70,7 @@ fn settings_round_trip_and_survive_reopening() {
 
     // A new process sees the same settings (the language survives restarts).
     let svc = service(&dir, FeedSource::Demo);
+    auth::sign_in(&svc, "admin", "admin-pass-123").unwrap();
     let v = settings::get(&svc).unwrap();
     assert_eq!(
         (v.sync_interval_secs, v.warning_lead, v.language.as_str()),
@@ -90,7 +99,7 @@ fn settings_round_trip_and_survive_reopening() {
 #[test]
 fn the_token_is_never_shown_or_logged_in_full() {
     let dir = tempfile::tempdir().unwrap();
-    let svc = service(&dir, FeedSource::Demo);
+    let svc = admin_service(&dir, FeedSource::Demo);
     let token = "Bearer-abcdefgh-SECRET-wxyz";
     let v = settings::update(
         &svc,
@@ -130,9 +139,55 @@ fn serde_json_like(s: &str) -> String {
 }
 
 #[test]
-fn bad_input_names_the_field_and_changes_nothing() {
+fn only_the_language_changes_without_a_signed_in_administrator() {
     let dir = tempfile::tempdir().unwrap();
     let svc = service(&dir, FeedSource::Demo);
+    // Before anyone signs in: the language may be switched …
+    let v = settings::update(
+        &svc,
+        SettingsUpdate {
+            language: Some("en".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(v.language, "en");
+    // … but not the warning lead (Art. B5(1)), nor the feed; nothing is stored.
+    let err = settings::update(
+        &svc,
+        SettingsUpdate {
+            warning_lead: Some(3),
+            language: Some("zh-CN".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Unauthenticated, "{err:?}");
+    let v = settings::get(&svc).unwrap();
+    assert_eq!((v.warning_lead, v.language.as_str()), (1, "en"));
+
+    // An administrator's change lands in the audit chain, the token only as its hint.
+    auth::setup_first_admin(&svc, "admin", "管理员", "admin-pass-123").unwrap();
+    settings::update(
+        &svc,
+        SettingsUpdate {
+            warning_lead: Some(2),
+            token: Some("tok-abcdefgh-SECRET-9999".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let page = auth::audit_page(&svc, 0, 50).unwrap();
+    let text = format!("{page:?}");
+    assert!(text.contains("clock.warning_lead"), "{text}");
+    assert!(text.contains("••••9999"), "{text}");
+    assert!(!text.contains("SECRET"), "{text}");
+}
+
+#[test]
+fn bad_input_names_the_field_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let svc = admin_service(&dir, FeedSource::Demo);
     settings::update(
         &svc,
         SettingsUpdate {
@@ -265,7 +320,7 @@ async fn a_refused_token_stops_with_a_clear_message() {
     cfg.token = Some("right-token-1234".into());
     let sim = jiancha_feedsim::serve(cfg).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let svc = service(&dir, FeedSource::Remote { url: sim.url() });
+    let svc = admin_service(&dir, FeedSource::Remote { url: sim.url() });
     settings::update(
         &svc,
         SettingsUpdate {

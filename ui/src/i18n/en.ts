@@ -1,5 +1,6 @@
 import type { MessageSchema } from './zh-CN'
 import authEn from './auth.en'
+import liveEn from './live.en'
 
 // English UI text; same keys and placeholders as zh-CN.ts (checked by i18n.test.ts).
 const en: MessageSchema = {
@@ -298,6 +299,7 @@ const en: MessageSchema = {
     },
   },
   auth: authEn,
+  live: liveEn,
   errors: {
     format: '{title}: {message}',
     title: 'Error',

@@ -10,8 +10,15 @@ export const DEFAULT_LANGUAGE: Language = 'zh-CN'
 /** Names shown in the language switch, each in its own language. */
 export const LANGUAGE_NAMES: Record<Language, string> = { 'zh-CN': '中文', en: 'English' }
 
-// Until the Settings screen persists the language in Rust, it lives in localStorage.
+// The language's source of truth is Rust (the 设置 `language` setting, read at start by
+// live.ts); localStorage only keeps it for the first paint, before Rust answers.
 const STORAGE_KEY = 'jiancha.language'
+
+/** Called when the officer picks a language (live.ts stores it in Rust). */
+let languagePersister: ((language: Language) => void) | undefined
+export function onLanguageChosen(persist: (language: Language) => void): void {
+  languagePersister = persist
+}
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value)
@@ -55,6 +62,7 @@ export function setLanguage(language: Language): void {
     // Storage refused (private mode, quota): the switch still applies for this session.
   }
   applyDocumentLanguage(language)
+  languagePersister?.(language)
 }
 
 export function applyDocumentLanguage(language: Language): void {

@@ -3,6 +3,7 @@
 // JIT compiler at run time (no eval). Avoid the characters `@` `|` `{` `}` in text: they are
 // vue-i18n syntax (linked messages, plurals, placeholders).
 import authZh from './auth.zh-CN'
+import liveZh from './live.zh-CN'
 
 const zhCN = {
   app: {
@@ -300,6 +301,7 @@ const zhCN = {
     },
   },
   auth: authZh,
+  live: liveZh,
   errors: {
     format: '{title}：{message}',
     title: '出错了',
