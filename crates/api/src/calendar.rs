@@ -64,8 +64,10 @@ pub struct CalendarYearEntry {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct CalendarActor {
     pub name: String,
-    /// `os_user`: there is no sign-in yet; the operating-system user name is recorded.
+    /// `session`: the signed-in user at this workstation.
     pub source: String,
+    /// False for a reviewer (read-only): the page hides import and edit.
+    pub may_edit: bool,
 }
 
 /// Every day of one year, as the effective calendar (shipped + every edit) answers it.

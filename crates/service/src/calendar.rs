@@ -25,6 +25,10 @@ use jiancha_calendar::{cst, Calendar, ClockConfig, DayOverride};
 use jiancha_store::rusqlite::OptionalExtension;
 use jiancha_store::Db;
 
+use jiancha_api::auth::AccountRole;
+use jiancha_workflow::auth::Action;
+
+use crate::auth;
 use crate::calendar_store::{self, CalendarStoreError, EditMeta, EditSource};
 use crate::error::{internal, invalid};
 use crate::Service;
@@ -52,25 +56,38 @@ fn now() -> DateTime<FixedOffset> {
     jiancha_calendar::chrono::Utc::now().with_timezone(&cst())
 }
 
-/// Who an edit is recorded as. There is no sign-in yet, so the operating-system user of the
-/// workstation is recorded (`user@host`), and the page says so.
-pub fn current_actor() -> CalendarActor {
-    let user = ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "unknown".to_string());
-    let host = std::env::var("COMPUTERNAME")
-        .ok()
-        .or_else(|| std::fs::read_to_string("/proc/sys/kernel/hostname").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty());
-    CalendarActor {
-        name: match host {
-            Some(h) => format!("{}@{h}", user.trim()),
-            None => user.trim().to_string(),
-        },
-        source: "os_user".to_string(),
+/// Who edits are recorded as: the signed-in user at this workstation,
+/// `显示名（username@workstation）`. **[decision]** Officers, leaders and administrators may
+/// import and edit (issue 3: "officers can import … and edit single days"; the calendar is
+/// also shared configuration an administrator maintains); reviewers (查阅人员, read-only,
+/// Art. A8) may not.
+pub fn current_actor(svc: &Service) -> Result<CalendarActor, ApiError> {
+    let user = auth::require(svc, Action::View)?;
+    let ws = auth::workstation_id(svc)?;
+    Ok(CalendarActor {
+        name: format!("{}（{}@{ws}）", user.display_name, user.username),
+        source: "session".to_string(),
+        may_edit: user.role != AccountRole::Reviewer,
+    })
+}
+
+/// The actor of an edit, refused for reviewers (read-only role).
+fn editor(svc: &Service) -> Result<String, ApiError> {
+    let a = current_actor(svc)?;
+    if !a.may_edit {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "查阅人员不能修改工作日历 / a reviewer may not change the working-day calendar",
+        ));
     }
+    Ok(a.name)
+}
+
+/// The warning lead of the stored settings (the evaluator's, so both classify alike).
+fn clock_config(db: &Db) -> Result<ClockConfig, ApiError> {
+    Ok(ClockConfig {
+        warning_lead: crate::settings::load(db)?.warning_lead,
+    })
 }
 
 fn parse_date(s: &str, what: &str) -> Result<NaiveDate, ApiError> {
@@ -98,11 +115,17 @@ fn check_year(year: i32) -> Result<(), ApiError> {
 /// Every day of `year` in the effective calendar, the years to offer, and the actor.
 pub fn year_view(svc: &Service, year: i32) -> Result<CalendarYearView, ApiError> {
     check_year(year)?;
+    let actor = current_actor(svc)?;
     let db = svc.db()?;
-    year_view_db(&db, year, now().year())
+    year_view_db(&db, year, now().year(), actor)
 }
 
-fn year_view_db(db: &Db, year: i32, this_year: i32) -> Result<CalendarYearView, ApiError> {
+fn year_view_db(
+    db: &Db,
+    year: i32,
+    this_year: i32,
+    actor: CalendarActor,
+) -> Result<CalendarYearView, ApiError> {
     let cal = calendar_store::load_calendar(db).map_err(store_err)?;
     let edits = calendar_store::list_edits(db).map_err(store_err)?;
     let version = edits.last().map(|e| e.version).unwrap_or(0);
@@ -171,7 +194,7 @@ fn year_view_db(db: &Db, year: i32, this_year: i32) -> Result<CalendarYearView, 
         makeup_days,
         edited_days,
         years: years_offered(&cal, &imported_years, year, this_year),
-        actor: current_actor(),
+        actor,
         max_import_bytes: MAX_IMPORT_BYTES as u64,
     })
 }
@@ -204,6 +227,7 @@ fn years_offered(
 
 /// The edit history, newest first.
 pub fn history(svc: &Service) -> Result<Vec<CalendarEditEntry>, ApiError> {
+    auth::require(svc, Action::View)?;
     let db = svc.db()?;
     history_db(&db)
 }
@@ -242,13 +266,17 @@ fn history_db(db: &Db) -> Result<Vec<CalendarEditEntry>, ApiError> {
 /// Imports a year's arrangement (holiday-cn JSON or .ics text read in the page), then
 /// re-evaluates every case. A bad file is refused with the line/field at fault, nothing stored.
 pub fn import(svc: &Service, req: CalendarImportRequest) -> Result<CalendarChangeResult, ApiError> {
+    let actor = editor(svc)?;
     let mut db = svc.db()?;
     let meta = EditMeta {
-        actor: current_actor().name,
+        actor,
         at: now(),
         reason: req.reason.clone(),
     };
-    import_db(&mut db, &meta, &req, None)
+    let out = import_db(&mut db, &meta, &req, None)?;
+    // The live loop re-evaluates at the feed's clock and tells the open screens.
+    svc.live().settings_changed(true);
+    Ok(out)
 }
 
 fn import_db(
@@ -323,13 +351,17 @@ pub fn edit_day(
     svc: &Service,
     req: CalendarDayEditRequest,
 ) -> Result<CalendarChangeResult, ApiError> {
+    let actor = editor(svc)?;
     let mut db = svc.db()?;
     let meta = EditMeta {
-        actor: current_actor().name,
+        actor,
         at: now(),
         reason: req.reason.clone(),
     };
-    edit_day_db(&mut db, &meta, &req, None)
+    let out = edit_day_db(&mut db, &meta, &req, None)?;
+    // The live loop re-evaluates at the feed's clock and tells the open screens.
+    svc.live().settings_changed(true);
+    Ok(out)
 }
 
 fn edit_day_db(
@@ -401,9 +433,8 @@ pub fn recompute(db: &mut Db, at: Option<i64>) -> Result<CalendarRecompute, ApiE
     let at = at.or(last).unwrap_or_else(|| now().timestamp());
     let before = open_signals(db)?;
     let cal = calendar_store::load_calendar(db).map_err(store_err)?;
-    // The warning lead is the default (1 working day) until Settings stores one (item 6).
-    let summary =
-        jiancha_feed::evaluate(db, &cal, &ClockConfig::default(), at, true).map_err(internal)?;
+    let cfg = clock_config(db)?;
+    let summary = jiancha_feed::evaluate(db, &cal, &cfg, at, true).map_err(internal)?;
     let after = all_signals(db)?;
     let (mut changed_signal, mut changed_deadline) = (0u64, 0u64);
     let mut samples = Vec::new();
@@ -477,6 +508,14 @@ mod tests {
         }
     }
 
+    fn actor() -> CalendarActor {
+        CalendarActor {
+            name: "测试员（t@ws1）".into(),
+            source: "session".into(),
+            may_edit: true,
+        }
+    }
+
     fn day<'a>(v: &'a CalendarYearView, date: &str) -> &'a CalendarDay {
         v.days.iter().find(|d| d.date == date).unwrap()
     }
@@ -494,7 +533,7 @@ mod tests {
     #[test]
     fn year_2026_marks_national_day_and_makeup_days() {
         let db = Db::open_in_memory().unwrap();
-        let v = year_view_db(&db, 2026, 2026).unwrap();
+        let v = year_view_db(&db, 2026, 2026, actor()).unwrap();
         assert!(v.known);
         assert_eq!(v.days.len(), 365);
         assert_eq!(v.version, 0);
@@ -536,13 +575,12 @@ mod tests {
         let y27 = v.years.iter().find(|y| y.year == 2027).unwrap();
         assert!(!y27.known && !y27.imported);
         assert!(v.years.iter().any(|y| y.year == 2007 && y.known));
-        assert!(!v.actor.name.is_empty());
     }
 
     #[test]
     fn unknown_year_is_provisional() {
         let db = Db::open_in_memory().unwrap();
-        let v = year_view_db(&db, 2027, 2026).unwrap();
+        let v = year_view_db(&db, 2027, 2026, actor()).unwrap();
         assert!(!v.known, "2027 is not shipped");
         assert_eq!(v.holidays, 0);
         assert_eq!(day(&v, "2027-10-01").kind, CalendarDayKind::Workday);
@@ -595,13 +633,13 @@ mod tests {
         };
         assert!(import_db(&mut db, &meta("x"), &ics, Some(0)).is_err());
         assert_eq!(calendar_store::calendar_version(&db).unwrap(), 0);
-        assert!(!year_view_db(&db, 2027, 2026).unwrap().known);
+        assert!(!year_view_db(&db, 2027, 2026, actor()).unwrap().known);
 
         let res = import_db(&mut db, &meta("x"), &req(Y2027), Some(0)).unwrap();
         assert_eq!(res.year, Some(2027));
         assert_eq!(res.days, 3);
         assert_eq!(res.recompute.open_cases, 0, "no cases in this database");
-        let v = year_view_db(&db, 2027, 2026).unwrap();
+        let v = year_view_db(&db, 2027, 2026, actor()).unwrap();
         assert!(v.known);
         assert_eq!(v.version, res.version);
         let oct1 = day(&v, "2027-10-01");
@@ -626,7 +664,7 @@ mod tests {
         };
         let res = import_db(&mut db, &meta("通知"), &req, Some(0)).unwrap();
         assert_eq!(res.days, 8);
-        let v = year_view_db(&db, 2027, 2026).unwrap();
+        let v = year_view_db(&db, 2027, 2026, actor()).unwrap();
         assert!(v.known);
         assert_eq!(day(&v, "2027-10-07").kind, CalendarDayKind::Holiday);
         assert_eq!(day(&v, "2027-10-09").kind, CalendarDayKind::Makeup);
@@ -656,7 +694,7 @@ mod tests {
             ..meta("")
         };
         let r1 = edit_day_db(&mut db, &m, &req, Some(0)).unwrap();
-        let v = year_view_db(&db, 2026, 2026).unwrap();
+        let v = year_view_db(&db, 2026, 2026, actor()).unwrap();
         let d = day(&v, "2026-12-01");
         assert_eq!(d.kind, CalendarDayKind::Holiday);
         assert_eq!(d.source, CalendarDaySource::Edited);
@@ -672,7 +710,7 @@ mod tests {
         };
         let r2 = edit_day_db(&mut db, &meta("误录，恢复"), &undo, Some(0)).unwrap();
         assert!(r2.version > r1.version);
-        assert!(year_view_db(&db, 2026, 2026).unwrap().days[334].workday);
+        assert!(year_view_db(&db, 2026, 2026, actor()).unwrap().days[334].workday);
         let h = history_db(&db).unwrap();
         assert_eq!(h.len(), 2);
         assert_eq!(h[0].version, r2.version, "newest first");

@@ -5,6 +5,10 @@
  */
 export type CalendarActor = { name: string, 
 /**
- * `os_user`: there is no sign-in yet; the operating-system user name is recorded.
+ * `session`: the signed-in user at this workstation.
  */
-source: string, };
+source: string, 
+/**
+ * False for a reviewer (read-only): the page hides import and edit.
+ */
+may_edit: boolean, };

@@ -217,7 +217,7 @@ const en: MessageSchema = {
     editButton: 'Edit a day',
     reload: 'Reload',
     actor: 'Edits are recorded as: {name}',
-    actorOsUser: '(no sign-in yet: the operating-system user of this workstation)',
+    readOnly: '(reviewer: read-only, cannot import or edit)',
     summary: '{workdays} working days · {holidays} days off · {makeup} make-up days · {edited} edited · calendar version {version}',
     legendWorkday: 'Working day',
     legendWeekend: 'Weekend',

@@ -219,7 +219,7 @@ const zhCN = {
     editButton: '修改单日',
     reload: '刷新',
     actor: '修改记录人：{name}',
-    actorOsUser: '（尚无登录，使用本机操作系统用户名）',
+    readOnly: '（查阅人员：只能查看，不能导入或修改）',
     summary: '工作日 {workdays} 天 · 节假日 {holidays} 天 · 调休上班 {makeup} 天 · 人工修改 {edited} 天 · 日历版本 {version}',
     legendWorkday: '工作日',
     legendWeekend: '周末',
