@@ -4,6 +4,7 @@
 //! (`tests/capabilities.rs` checks all three agree).
 
 mod app;
+mod letters;
 mod queues;
 mod auth;
 mod calendar;
@@ -29,6 +30,24 @@ pub(crate) async fn blocking<T: Send + 'static>(
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         app::app_info,
+        letters::letters_case,
+        letters::letters_list,
+        letters::letters_red_queue,
+        letters::letters_take_up_card,
+        letters::letters_raise_card,
+        letters::letters_relieve_card,
+        letters::letters_admonition_draft,
+        letters::letters_admonition_get,
+        letters::letters_admonition_edit,
+        letters::letters_admonition_step,
+        letters::letters_red_submit,
+        letters::letters_red_approval,
+        letters::letters_red_step,
+        letters::letters_red_decision,
+        letters::letters_red_get,
+        letters::letters_measure,
+        letters::letters_phone_call,
+        letters::letters_queue_sms,
         queues::queue_page,
         queues::queue_counts,
         queues::finding_page,

@@ -294,3 +294,85 @@ export function settingsGet(): Promise<SettingsView> {
 export function settingsUpdate(update: SettingsUpdate): Promise<SettingsView> {
   return call<SettingsView>('settings_update', { update })
 }
+
+// ---- Letter workflows: cards, 效能告诫书, red-card investigations, measures, notices
+// (issues 6 and 7; Rust: service::letters) ----
+import type { AdmonitionDto } from './bindings/AdmonitionDto'
+import type { CardDto } from './bindings/CardDto'
+import type { CaseLettersDto } from './bindings/CaseLettersDto'
+import type { DecisionInput } from './bindings/DecisionInput'
+import type { LetterFilter } from './bindings/LetterFilter'
+import type { LetterRow } from './bindings/LetterRow'
+import type { ManualCardInput } from './bindings/ManualCardInput'
+import type { MeasureDto } from './bindings/MeasureDto'
+import type { MeasureInput } from './bindings/MeasureInput'
+import type { NoticeDto } from './bindings/NoticeDto'
+import type { RedCaseDto } from './bindings/RedCaseDto'
+import type { StepDto } from './bindings/StepDto'
+export type {
+  AdmonitionDto, CardDto, CaseLettersDto, DecisionInput, LetterFilter, LetterRow, ManualCardInput,
+  MeasureDto, MeasureInput, NoticeDto, RedCaseDto, StepDto,
+}
+
+/** `letters_case`: a case's cards, letters, investigations, notices and measures. */
+export function lettersCase(caseId: string): Promise<CaseLettersDto> {
+  return call<CaseLettersDto>('letters_case', { caseId })
+}
+/** `letters_list`: the 文书 list (both kinds) with filters. */
+export function lettersList(filter: LetterFilter): Promise<LetterRow[]> {
+  return call<LetterRow[]>('letters_list', { filter })
+}
+/** `letters_red_queue`: red-card matters by the deadline of their open step. */
+export function lettersRedQueue(status?: string): Promise<RedCaseDto[]> {
+  return call<RedCaseDto[]>('letters_red_queue', { status: status ?? null })
+}
+/** `letters_take_up_card`: registers the clock's yellow/red card of a case. */
+export function lettersTakeUpCard(caseId: string, color: 'yellow' | 'red'): Promise<CardDto> {
+  return call<CardDto>('letters_take_up_card', { caseId, color })
+}
+export function lettersRaiseCard(input: ManualCardInput): Promise<CardDto> {
+  return call<CardDto>('letters_raise_card', { input })
+}
+/** Exempt/revoke with the approval id the leader-approval dialog returned. */
+export function lettersRelieveCard(cardId: string, action: string, ground: string, reason: string, approvalId: string): Promise<CardDto> {
+  return call<CardDto>('letters_relieve_card', { cardId, action, ground, reason, approvalId })
+}
+export function lettersAdmonitionDraft(cardIds: string[]): Promise<AdmonitionDto> {
+  return call<AdmonitionDto>('letters_admonition_draft', { cardIds })
+}
+export function lettersAdmonitionGet(id: string): Promise<AdmonitionDto> {
+  return call<AdmonitionDto>('letters_admonition_get', { id })
+}
+export function lettersAdmonitionEdit(id: string, addressee: string, body: string): Promise<AdmonitionDto> {
+  return call<AdmonitionDto>('letters_admonition_edit', { id, addressee, body })
+}
+/** step: number | issue | receive_report (text = file path) | file | discard (text = reason). */
+export function lettersAdmonitionStep(id: string, step: string, text = ''): Promise<AdmonitionDto> {
+  return call<AdmonitionDto>('letters_admonition_step', { id, step, text })
+}
+export function lettersRedSubmit(cardId: string, summary: string): Promise<RedCaseDto> {
+  return call<RedCaseDto>('letters_red_submit', { cardId, summary })
+}
+export function lettersRedApproval(id: string, approve: boolean, text: string, approvalId: string): Promise<RedCaseDto> {
+  return call<RedCaseDto>('letters_red_approval', { id, approve, text, approvalId })
+}
+/** step: investigate | issue_notice | render_notice | findings | propose | hand_over | close | file. */
+export function lettersRedStep(id: string, step: string, text = '', outcome = '', paths: string[] = []): Promise<RedCaseDto> {
+  return call<RedCaseDto>('letters_red_step', { id, step, text, outcome, paths })
+}
+export function lettersRedDecision(id: string, decision: DecisionInput): Promise<RedCaseDto> {
+  return call<RedCaseDto>('letters_red_decision', { id, decision })
+}
+export function lettersRedGet(id: string): Promise<RedCaseDto> {
+  return call<RedCaseDto>('letters_red_get', { id })
+}
+export function lettersMeasure(input: MeasureInput): Promise<MeasureDto> {
+  return call<MeasureDto>('letters_measure', { input })
+}
+export function lettersPhoneCall(caseId: string, handler: string, calledAt: string, outcome: string, note: string): Promise<NoticeDto> {
+  return call<NoticeDto>('letters_phone_call', { caseId, handler, calledAt, outcome, note })
+}
+/** Refused with `unavailable` while no SMS gateway is configured. */
+export function lettersQueueSms(caseId: string, phone: string): Promise<NoticeDto> {
+  return call<NoticeDto>('letters_queue_sms', { caseId, phone })
+}

@@ -31,7 +31,7 @@ export const SCREENS: readonly Screen[] = [
   { key: 'yellow', path: '/yellow', letter: 'y', built: true },
   { key: 'red', path: '/red', letter: 'r', built: true },
   { key: 'case', path: '/case', letter: 'c', built: true },
-  { key: 'letters', path: '/letters', letter: 'l', built: false },
+  { key: 'letters', path: '/letters', letter: 'l', built: true },
   { key: 'complaints', path: '/complaints', letter: 't', built: false },
   { key: 'scoring', path: '/scoring', letter: 'p', built: false },
   { key: 'calendar', path: '/calendar', letter: 'k', built: true },

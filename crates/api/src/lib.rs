@@ -13,6 +13,7 @@ pub mod settings;
 pub mod sync;
 
 pub mod auth;
+pub mod letters;
 
 pub mod calendar;
 
@@ -134,6 +135,19 @@ pub fn bindings() -> Vec<(String, String)> {
         auth::AuditPage,
         auth::AuditBadEntry,
         auth::AuditVerifyReport,
+        letters::StepDto,
+        letters::AttachmentDto,
+        letters::CardDto,
+        letters::AdmonitionDto,
+        letters::RedCaseDto,
+        letters::NoticeDto,
+        letters::MeasureDto,
+        letters::CaseLettersDto,
+        letters::LetterFilter,
+        letters::LetterRow,
+        letters::ManualCardInput,
+        letters::DecisionInput,
+        letters::MeasureInput,
         calendar::CalendarDayKind,
         calendar::CalendarDaySource,
         calendar::CalendarDay,

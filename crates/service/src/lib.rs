@@ -11,6 +11,7 @@ pub mod calendar_store;
 pub mod cases;
 pub mod dashboard;
 pub mod error;
+pub mod letters;
 pub mod live;
 pub mod queues;
 pub mod settings;

@@ -1,5 +1,6 @@
 import type { MessageSchema } from './zh-CN'
 import authEn from './auth.en'
+import lettersEn from './letters.en'
 import liveEn from './live.en'
 
 // English UI text; same keys and placeholders as zh-CN.ts (checked by i18n.test.ts).
@@ -299,6 +300,7 @@ const en: MessageSchema = {
     },
   },
   auth: authEn,
+  letters: lettersEn,
   live: liveEn,
   errors: {
     format: '{title}: {message}',

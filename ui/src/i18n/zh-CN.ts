@@ -3,6 +3,7 @@
 // JIT compiler at run time (no eval). Avoid the characters `@` `|` `{` `}` in text: they are
 // vue-i18n syntax (linked messages, plurals, placeholders).
 import authZh from './auth.zh-CN'
+import lettersZh from './letters.zh-CN'
 import liveZh from './live.zh-CN'
 
 const zhCN = {
@@ -301,6 +302,7 @@ const zhCN = {
     },
   },
   auth: authZh,
+  letters: lettersZh,
   live: liveZh,
   errors: {
     format: '{title}：{message}',
