@@ -85,6 +85,7 @@ const INSERT_FINDING: &str = "INSERT OR IGNORE INTO integrity_findings (key, kin
      case_id, observed_at, summary, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 /// A stored version of a case, as compared for integrity findings.
+#[derive(Clone)]
 pub(crate) struct Version {
     seq: i64,
     reported_at: i64,
@@ -558,16 +559,25 @@ impl Writer<'_> {
                 .optional()?
                 .is_none();
             if empty {
+                // The current version of each case = its highest seq. The heads are kept in a
+                // temporary table keyed by that seq, so the versions are then read in seq
+                // order — a forward pass over the history instead of a million random seeks
+                // (cases' rowids follow seq, so `cases_by_seq` is built without sorting).
                 tx.execute_batch(
-                    "INSERT INTO cases (case_id, seq, first_seq, reported_at, dept_id, item_code, \
+                    "DROP TABLE IF EXISTS temp.cold_heads; \
+                     CREATE TEMP TABLE cold_heads (mx INTEGER PRIMARY KEY, mn INTEGER NOT NULL, \
+                                                   n INTEGER NOT NULL); \
+                     INSERT INTO cold_heads (mx, mn, n) \
+                     SELECT max(seq), min(seq), count(*) FROM case_versions GROUP BY case_id; \
+                     INSERT INTO cases (case_id, seq, first_seq, reported_at, dept_id, item_code, \
                      case_type, status, classified, applied_at, accepted_at, completed_at, \
                      closed_at, promised_limit, promised_unit, versions) \
-                     SELECT g.case_id, v.seq, g.mn, v.reported_at, v.dept_id, v.item_code, \
+                     SELECT v.case_id, v.seq, h.mn, v.reported_at, v.dept_id, v.item_code, \
                      v.case_type, v.status, v.classified, v.applied_at, v.accepted_at, \
-                     v.completed_at, v.closed_at, v.promised_limit, v.promised_unit, g.n \
-                     FROM (SELECT case_id, max(seq) AS mx, min(seq) AS mn, count(*) AS n \
-                           FROM case_versions GROUP BY case_id) g \
-                     JOIN case_versions v ON v.seq = g.mx",
+                     v.completed_at, v.closed_at, v.promised_limit, v.promised_unit, h.n \
+                     FROM cold_heads h CROSS JOIN case_versions v ON v.seq = h.mx \
+                     ORDER BY h.mx; \
+                     DROP TABLE temp.cold_heads;",
                 )?;
             }
             for (_, sql) in &others {
@@ -575,60 +585,69 @@ impl Writer<'_> {
             }
             tx.execute("DELETE FROM deferred_indexes", [])?;
 
+            // The order-dependent findings in one pass over the history index (covering:
+            // case_id, seq, reported_at, accepted_at, completed_at), in (case, seq) order:
+            // backdating between adjacent versions, and the earliest version showing the
+            // acceptance when its wall-clock delay already exceeds the threshold (working
+            // hours are decided by `check_order`). Candidates are rare; collected first.
             let mut out = Applied::default();
-            let version =
-                |r: &jiancha_store::rusqlite::Row<'_>, at: usize| -> rusqlite::Result<Version> {
-                    Ok(Version {
-                        seq: r.get(at)?,
-                        reported_at: r.get(at + 1)?,
-                        accepted_at: r.get(at + 2)?,
-                        completed_at: r.get(at + 3)?,
-                    })
-                };
-            // Backdating: adjacent versions whose acceptance or completion instant differs.
-            let pairs: Vec<(String, String, Version, Version)> = {
-                let mut st = tx.prepare(
-                    "SELECT w.case_id, c.dept_id, w.pseq, w.prep, w.pacc, w.pcomp, \
-                            w.seq, w.reported_at, w.accepted_at, w.completed_at \
-                     FROM (SELECT case_id, seq, reported_at, accepted_at, completed_at, \
-                                  lag(seq) OVER w AS pseq, lag(reported_at) OVER w AS prep, \
-                                  lag(accepted_at) OVER w AS pacc, \
-                                  lag(completed_at) OVER w AS pcomp \
-                           FROM case_versions WINDOW w AS (PARTITION BY case_id ORDER BY seq)) w \
-                     JOIN cases c USING (case_id) \
-                     WHERE w.pseq IS NOT NULL AND (w.pseq >> 40) = (w.seq >> 40) \
-                       AND ((w.pacc IS NOT NULL AND w.accepted_at IS NOT NULL \
-                             AND w.pacc <> w.accepted_at) \
-                         OR (w.pcomp IS NOT NULL AND w.completed_at IS NOT NULL \
-                             AND w.pcomp <> w.completed_at))",
-                )?;
-                let rows = st.query_map([], |r| {
-                    Ok((r.get(0)?, r.get(1)?, version(r, 2)?, version(r, 6)?))
-                })?;
-                rows.collect::<Result<_, _>>()?
-            };
-            for (case_id, dept, earlier, later) in &pairs {
-                self.compare_pair(tx, case_id, dept, earlier, later, &mut out)?;
-            }
-            // Late reports: the earliest version showing the acceptance, when its wall-clock
-            // delay already exceeds the threshold (working hours are decided in Rust).
             let limit_secs = (self.findings.late_report_working_hours * 3600.0) as i64;
-            let late: Vec<(String, String, Version)> = {
+            let mut pairs: Vec<(String, Version, Version)> = Vec::new();
+            let mut late: Vec<(String, Version)> = Vec::new();
+            {
                 let mut st = tx.prepare(
-                    "SELECT e.case_id, c.dept_id, e.seq, e.reported_at, e.accepted_at, \
-                            e.completed_at \
-                     FROM (SELECT case_id, seq, reported_at, accepted_at, completed_at, \
-                                  row_number() OVER (PARTITION BY case_id ORDER BY seq) AS rn \
-                           FROM case_versions WHERE accepted_at IS NOT NULL) e \
-                     JOIN cases c USING (case_id) \
-                     WHERE e.rn = 1 AND e.reported_at - e.accepted_at > ?1",
+                    "SELECT case_id, seq, reported_at, accepted_at, completed_at \
+                     FROM case_versions INDEXED BY case_versions_by_case ORDER BY case_id, seq",
                 )?;
-                let rows =
-                    st.query_map([limit_secs], |r| Ok((r.get(0)?, r.get(1)?, version(r, 2)?)))?;
-                rows.collect::<Result<_, _>>()?
+                let mut rows = st.query([])?;
+                let mut case = String::new();
+                let mut prev: Option<Version> = None;
+                let mut accepted_seen = false;
+                while let Some(r) = rows.next()? {
+                    let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+                    let v = Version {
+                        seq: r.get(1)?,
+                        reported_at: r.get(2)?,
+                        accepted_at: r.get(3)?,
+                        completed_at: r.get(4)?,
+                    };
+                    if id != case {
+                        case.clear();
+                        case.push_str(id);
+                        prev = None;
+                        accepted_seen = false;
+                    }
+                    if let Some(p) = &prev {
+                        let differs = |a: Option<i64>, b: Option<i64>| {
+                            matches!((a, b), (Some(a), Some(b)) if a != b)
+                        };
+                        if p.seq >> 40 == v.seq >> 40
+                            && (differs(p.accepted_at, v.accepted_at)
+                                || differs(p.completed_at, v.completed_at))
+                        {
+                            pairs.push((case.clone(), p.clone(), v.clone()));
+                        }
+                    }
+                    if let (Some(acc), false) = (v.accepted_at, accepted_seen) {
+                        accepted_seen = true;
+                        if v.reported_at - acc > limit_secs {
+                            late.push((case.clone(), v.clone()));
+                        }
+                    }
+                    prev = Some(v);
+                }
+            }
+            let dept_of = |case_id: &str| -> rusqlite::Result<String> {
+                tx.prepare_cached("SELECT dept_id FROM cases WHERE case_id = ?1")?
+                    .query_row([case_id], |r| r.get(0))
             };
-            for (case_id, dept, v) in &late {
-                self.check_order(tx, case_id, dept, v, None, None, &mut out)?;
+            for (case_id, earlier, later) in &pairs {
+                let dept = dept_of(case_id)?;
+                self.compare_pair(tx, case_id, &dept, earlier, later, &mut out)?;
+            }
+            for (case_id, v) in &late {
+                let dept = dept_of(case_id)?;
+                self.check_order(tx, case_id, &dept, v, None, None, &mut out)?;
             }
             Ok(out.findings)
         })
