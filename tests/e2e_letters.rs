@@ -1,0 +1,179 @@
+//! E2E (issue 6 item 8, issue 7 item 5): the letter workflows through the real window, on the
+//! embedded demo feed. An officer takes a yellow card from the queue on the case screen,
+//! drafts, numbers and issues the 效能告诫书 — the DOCX and PDF are on disk; then takes a red
+//! card, submits it, the leader approves with their own credentials in the approval dialog,
+//! and the 初步调查通知书 is issued with its files on disk. The 文书 screen lists both.
+
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use support::{
+    click, screenshot, sign_in, sign_in_as_new_admin, text_of, type_into, wait_for, Driver,
+};
+
+const OFFICER: (&str, &str) = ("wang", "officer-pass-1");
+const LEADER: (&str, &str) = ("li", "leader-pass-1");
+
+async fn ipc(c: &Client, command: &str, args: serde_json::Value) -> serde_json::Value {
+    let script = r#"
+        const [command, args, done] = arguments;
+        window.__TAURI_INTERNALS__.invoke(command, args)
+            .then((v) => done({ ok: v }), (e) => done({ err: e }));
+    "#;
+    c.execute_async(script, vec![command.into(), args])
+        .await
+        .expect("script ran")
+}
+
+/// Creates an account over IPC as the signed-in administrator (the accounts screen itself is
+/// covered by e2e_auth).
+async fn create_account(c: &Client, username: &str, name: &str, role: &str, password: &str) {
+    let r = ipc(
+        c,
+        "accounts_create",
+        serde_json::json!({ "request": { "username": username, "display_name": name, "role": role, "password": password } }),
+    )
+    .await;
+    assert!(r.get("ok").is_some(), "create {username}: {r}");
+}
+
+/// The first case of a card queue once the demo feed has synced some (up to 120 s).
+async fn first_case(c: &Client, level: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let filter = serde_json::json!({ "level": level, "region_code": null, "dept_id": null, "item_code": null, "handler": null, "from": null, "to": null, "text": null });
+        let r = ipc(
+            c,
+            "queue_page",
+            serde_json::json!({ "filter": filter, "page": { "offset": 0, "limit": 5 } }),
+        )
+        .await;
+        if let Some(id) = r.pointer("/ok/rows/0/case_id").and_then(|v| v.as_str()) {
+            return id.to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no {level} case after 120 s: {r}"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+async fn open_case(c: &Client, id: &str) {
+    c.goto(&format!("{}#/case/{id}", base(c).await))
+        .await
+        .unwrap();
+    wait_for(c, "[data-testid=case-letters]").await;
+}
+
+async fn base(c: &Client) -> String {
+    let url = c.current_url().await.unwrap().to_string();
+    url.split('#').next().unwrap_or(&url).to_string()
+}
+
+/// Waits until the text at `css` contains `needle`.
+async fn wait_contains(c: &Client, css: &str, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            if let Ok(t) = el.text().await {
+                if t.contains(needle) {
+                    return t;
+                }
+            }
+        }
+        let err = match c.find(Locator::Css("[data-testid=letters-error]")).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        assert!(
+            Instant::now() < deadline,
+            "`{css}` never contained {needle:?}; error: {err}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+fn assert_files(text: &str) {
+    let files: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.ends_with(".docx") || l.ends_with(".pdf"))
+        .collect();
+    assert_eq!(files.len(), 2, "{text}");
+    for f in files {
+        let m = std::fs::metadata(f).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(m.len() > 1000, "{f} is {} bytes", m.len());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn yellow_card_to_issued_letter_and_red_card_approved_notice_issued() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e-letters.sqlite");
+    let driver = Driver::start(&[("JIANCHA_DB", db.display().to_string())]);
+    let c = driver.session().await;
+    sign_in_as_new_admin(&c).await;
+    create_account(&c, OFFICER.0, "王监察", "officer", OFFICER.1).await;
+    create_account(&c, LEADER.0, "李领导", "leader", LEADER.1).await;
+    sign_in(&c, OFFICER.0, OFFICER.1).await;
+
+    // Yellow: queue → case → card → draft → number → issue → files on disk.
+    let yellow = first_case(&c, "yellow").await;
+    open_case(&c, &yellow).await;
+    click(&c, "[data-testid=take-up-yellow]").await;
+    click(&c, "[data-testid=draft-admonition]").await;
+    wait_contains(&c, "[data-testid=admonition-state]", "草稿").await;
+    click(&c, "[data-testid=assign-number]").await;
+    let state = wait_contains(&c, "[data-testid=admonition]", "号").await;
+    assert!(state.contains("新监效告〔"), "{state}");
+    click(&c, "[data-testid=issue-admonition]").await;
+    wait_contains(&c, "[data-testid=admonition-state]", "已签发").await;
+    let files = text_of(&c, "[data-testid=admonition-files]").await;
+    assert_files(&files);
+    assert!(
+        files.contains(&dir.path().join("letters").display().to_string()),
+        "{files}"
+    );
+    screenshot(&c, "letters-case-yellow").await;
+
+    // Red: queue → case → card → submit → leader approves in the dialog → notice issued.
+    let red = first_case(&c, "red").await;
+    open_case(&c, &red).await;
+    click(&c, "[data-testid=take-up-red]").await;
+    click(&c, "[data-testid=submit-red]").await;
+    type_into(
+        &c,
+        "[data-testid=form-summary] textarea, textarea[data-testid=form-summary]",
+        "逾期两个工作日仍未办结",
+    )
+    .await;
+    click(&c, "[data-testid=form-submit]").await;
+    wait_contains(&c, "[data-testid=red-state]", "待").await;
+    click(&c, "[data-testid=red-approve]").await;
+    click(&c, "[data-testid=form-submit]").await;
+    wait_for(&c, "[data-testid=leader-approval]").await;
+    type_into(&c, "[data-testid=approval-username]", LEADER.0).await;
+    type_into(&c, "[data-testid=approval-password]", LEADER.1).await;
+    click(&c, "[data-testid=approval-submit]").await;
+    wait_contains(&c, "[data-testid=red-case]", "li").await;
+    click(&c, "[data-testid=issue-notice]").await;
+    click(&c, "[data-testid=form-submit]").await;
+    let no = text_of(&c, "[data-testid=notice-number]").await;
+    assert!(no.starts_with("新监初调〔"), "{no}");
+    assert_files(&text_of(&c, "[data-testid=notice-files]").await);
+    screenshot(&c, "letters-case-red").await;
+
+    // 文书 lists both letters.
+    c.goto(&format!("{}#/letters", base(&c).await))
+        .await
+        .unwrap();
+    let table = wait_contains(&c, "[data-testid=letters-table]", "新监初调").await;
+    assert!(table.contains("新监效告"), "{table}");
+    screenshot(&c, "letters-list").await;
+    assert!(Path::new(&dir.path().join("letters")).is_dir());
+    c.close().await.unwrap();
+}
