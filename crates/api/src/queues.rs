@@ -42,7 +42,7 @@ pub struct QueueFilter {
     pub region_code: Option<String>,
     pub dept_id: Option<String>,
     pub item_code: Option<String>,
-    /// Exact handler name (受理人 or a step's 经办人).
+    /// The case's current handler, exact name (the latest step's 经办人, else the 受理人).
     pub handler: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,

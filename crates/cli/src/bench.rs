@@ -15,11 +15,14 @@ enum Which {
     Clock(crate::bench_clock::Args),
     /// Cold sync from the loopback simulator vs the raw insert limit (issue 4).
     Sync(crate::bench_sync::Args),
+    /// Queue pages and filters over N open cards (issue 5).
+    Queue(crate::bench_queue::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.which {
         Which::Clock(a) => crate::bench_clock::run(a),
         Which::Sync(a) => crate::bench_sync::run(a),
+        Which::Queue(a) => crate::bench_queue::run(a),
     }
 }

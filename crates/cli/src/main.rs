@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod audit;
 mod bench;
 mod bench_clock;
+mod bench_queue;
 mod bench_sync;
 mod calendar;
 mod clock;

@@ -236,16 +236,13 @@ fn facts(db: &Db, c: &Case) -> Result<Vec<CaseFact>, ApiError> {
         .optional()
         .map_err(internal)?;
     let limit = |l: &jiancha_protocol::Limit| {
-        format!(
-            "{} {}",
-            l.value,
-            match json_text(&l.unit).as_str() {
-                "G" => "个工作日",
-                "Z" => "个自然日",
-                other => other,
-            }
-            .to_string()
-        )
+        let unit = json_text(&l.unit);
+        let unit = match unit.as_str() {
+            "G" => "个工作日",
+            "Z" => "个自然日",
+            other => other,
+        };
+        format!("{} {unit}", l.value)
     };
     let mut f = vec![
         ("办件编号", c.id.clone()),

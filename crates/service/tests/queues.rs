@@ -142,7 +142,7 @@ fn filters_narrow_the_queue() {
     let pt = queues::card_page(&f.svc, &text, page(500), f.now).unwrap();
     assert_eq!(pt.total, 1);
     assert_eq!(pt.rows[0].case_id, first.case_id);
-    // Handler: exact name.
+    // Handler: the current handler, exact name.
     if let Some(h) = &first.handler {
         let ph = QueueFilter {
             handler: Some(h.clone()),
@@ -150,6 +150,10 @@ fn filters_narrow_the_queue() {
         };
         let p = queues::card_page(&f.svc, &ph, page(500), f.now).unwrap();
         assert!(p.rows.iter().any(|r| r.case_id == first.case_id));
+        assert!(p
+            .rows
+            .iter()
+            .all(|r| r.handler.as_deref() == Some(h.as_str())));
         assert!(p.total <= all.total);
     }
     // Item.

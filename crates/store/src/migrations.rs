@@ -38,6 +38,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(50, "0050_calendar_edits"),
     migration!(60, "0060_settings"),
     migration!(61, "0061_queue_search"),
+    migration!(62, "0062_queue_began"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

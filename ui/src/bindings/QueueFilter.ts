@@ -16,6 +16,6 @@ level: CardLevel | null,
  */
 region_code: string | null, dept_id: string | null, item_code: string | null, 
 /**
- * Exact handler name (受理人 or a step's 经办人).
+ * The case's current handler, exact name (the latest step's 经办人, else the 受理人).
  */
 handler: string | null, from: string | null, to: string | null, text: string | null, };
