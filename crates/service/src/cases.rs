@@ -20,6 +20,8 @@ pub const MAX_DAYS: i64 = 400;
 
 /// The case `case_id` as the clock sees it at `now` (Unix seconds).
 pub fn case_detail(svc: &Service, case_id: &str, now: i64) -> Result<CaseDetail, ApiError> {
+    // The data is sensitive: only a signed-in, unlocked user reads it (issue 7).
+    crate::auth::require(svc, jiancha_workflow::auth::Action::View)?;
     let db = svc.db()?;
     let cal = crate::calendar_store::load_calendar(&db).map_err(internal)?;
     case_detail_db(&db, &cal, case_id, now)

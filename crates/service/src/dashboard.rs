@@ -24,6 +24,8 @@ fn font() -> Option<CjkFont> {
 }
 
 pub fn dashboard(svc: &Service, now: i64) -> Result<Dashboard, ApiError> {
+    // The data is sensitive: only a signed-in, unlocked user reads it (issue 7).
+    crate::auth::require(svc, jiancha_workflow::auth::Action::View)?;
     let mut db = svc.db()?;
     let cal = crate::calendar_store::load_calendar(&db).map_err(internal)?;
     crate::queues::refresh_search(&mut db)?;

@@ -28,6 +28,8 @@ pub fn card_page(
     page: PageRequest,
     now: i64,
 ) -> Result<CardPage, ApiError> {
+    // The data is sensitive: only a signed-in, unlocked user reads it (issue 7).
+    crate::auth::require(svc, jiancha_workflow::auth::Action::View)?;
     let mut db = svc.db()?;
     let cal = crate::calendar_store::load_calendar(&db).map_err(internal)?;
     refresh_search(&mut db)?;
@@ -36,6 +38,8 @@ pub fn card_page(
 
 /// Open cards per level under `filter` (its level ignored) and open findings.
 pub fn queue_counts(svc: &Service, filter: &QueueFilter) -> Result<QueueCounts, ApiError> {
+    // The data is sensitive: only a signed-in, unlocked user reads it (issue 7).
+    crate::auth::require(svc, jiancha_workflow::auth::Action::View)?;
     let mut db = svc.db()?;
     refresh_search(&mut db)?;
     counts_db(&db, filter)
@@ -47,16 +51,22 @@ pub fn finding_page(
     filter: &FindingFilter,
     page: PageRequest,
 ) -> Result<FindingPage, ApiError> {
+    // The data is sensitive: only a signed-in, unlocked user reads it (issue 7).
+    crate::auth::require(svc, jiancha_workflow::auth::Action::View)?;
     finding_page_db(&svc.db()?, filter, page)
 }
 
 /// The department tree of the filter: 市本级 first, then the counties.
 pub fn department_tree(svc: &Service) -> Result<Vec<RegionNode>, ApiError> {
+    // The data is sensitive: only a signed-in, unlocked user reads it (issue 7).
+    crate::auth::require(svc, jiancha_workflow::auth::Action::View)?;
     department_tree_db(&svc.db()?)
 }
 
 /// The items of the catalogue (of one department when given), for the filter.
 pub fn item_options(svc: &Service, dept_id: Option<String>) -> Result<Vec<ItemOption>, ApiError> {
+    // The data is sensitive: only a signed-in, unlocked user reads it (issue 7).
+    crate::auth::require(svc, jiancha_workflow::auth::Action::View)?;
     let db = svc.db()?;
     let mut st = db
         .conn()

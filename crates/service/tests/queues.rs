@@ -47,6 +47,11 @@ fn fixture() -> &'static Fixture {
                 feed: FeedSource::Remote { url: h.url() },
             })
             .unwrap();
+            // Everything here needs a signed-in user.
+            let e = queues::queue_counts(&svc, &QueueFilter::default()).unwrap_err();
+            assert_eq!(e.code, ErrorCode::Unauthenticated);
+            jiancha_service::auth::setup_first_admin(&svc, "admin", "管理员", "queue-test-pass")
+                .unwrap();
             Fixture {
                 _dir: dir,
                 svc,
