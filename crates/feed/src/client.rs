@@ -50,9 +50,12 @@ impl RetryPolicy {
     }
 }
 
-/// A page as received: its body (known to parse) and what the fetch loop needs to go on.
+/// A page as received: its body (known to parse as a page, UTF-8), where each record lies in
+/// it, and what the fetch loop needs to go on. The page is parsed once: the records' ranges
+/// are kept, so validation reads each record without scanning the page again.
 pub(crate) struct RawPage {
-    pub body: Vec<u8>,
+    pub body: String,
+    pub records: Vec<std::ops::Range<usize>>,
     pub next_cursor: String,
     pub has_more: bool,
     pub empty: bool,
@@ -61,10 +64,11 @@ pub(crate) struct RawPage {
 impl RawPage {
     /// Validates the records and prepares them for the writer (CPU-bound).
     pub fn prepare(self) -> PreparedPage {
-        let records = match serde_json::from_slice::<Page<'_>>(&self.body) {
-            Ok(p) => p.records.iter().map(|r| prepare_record(r)).collect(),
-            Err(_) => Vec::new(), // cannot happen: `changes_raw` checked that it parses
-        };
+        let records = self
+            .records
+            .iter()
+            .map(|r| prepare_record(&self.body[r.clone()]))
+            .collect();
         PreparedPage {
             records,
             next_cursor: self.next_cursor,
@@ -208,7 +212,16 @@ impl FeedClient {
                     Attempt::Done(b) => b,
                     Attempt::Transient(e, a) => return Ok(Attempt::Transient(e, a)),
                 };
-                let (next_cursor, has_more, empty) = match serde_json::from_slice::<Page<'_>>(&body)
+                let body = match String::from_utf8(body) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        return Ok(Attempt::Transient(
+                            format!("page is not UTF-8 (truncated?): {e}"),
+                            None,
+                        ))
+                    }
+                };
+                let (next_cursor, has_more, records) = match serde_json::from_str::<Page<'_>>(&body)
                 {
                     Ok(p) => {
                         check_schema_version(&p.schema_version).map_err(SyncError::Permanent)?;
@@ -220,7 +233,17 @@ impl FeedClient {
                                 )));
                             }
                         }
-                        (p.next_cursor, p.has_more, p.records.is_empty())
+                        // Where each record lies in the body (the raw values borrow it).
+                        let base = body.as_ptr() as usize;
+                        let records = p
+                            .records
+                            .iter()
+                            .map(|r| {
+                                let start = r.get().as_ptr() as usize - base;
+                                start..start + r.get().len()
+                            })
+                            .collect::<Vec<_>>();
+                        (p.next_cursor, p.has_more, records)
                     }
                     Err(e) => {
                         return Ok(Attempt::Transient(
@@ -230,10 +253,11 @@ impl FeedClient {
                     }
                 };
                 Ok(Attempt::Done(RawPage {
+                    empty: records.is_empty(),
                     body,
+                    records,
                     next_cursor,
                     has_more,
-                    empty,
                 }))
             }
         })

@@ -2,10 +2,9 @@
 //! JSON parsing and validation overlap with the database writes).
 
 use jiancha_protocol::{
-    validate, Case, CaseStatus, CaseType, Entity, ItemType, Level, LimitUnit, Malformed,
+    validate_with_data, Case, CaseStatus, CaseType, Entity, ItemType, Level, LimitUnit, Malformed,
     Satisfaction,
 };
-use serde_json::value::RawValue;
 
 /// One record of a page, prepared for the writer.
 #[derive(Debug)]
@@ -42,28 +41,12 @@ pub(crate) struct PreparedPage {
     pub bytes: u64,
 }
 
-pub(crate) fn prepare_record(raw: &RawValue) -> Prepared {
-    let text = raw.get();
-    match validate(text) {
-        Ok(rec) => {
+pub(crate) fn prepare_record(text: &str) -> Prepared {
+    match validate_with_data(text) {
+        Ok((rec, data)) => {
             // Store the `data` object exactly as received (the digest and the clock re-read it
-            // through the protocol's types); slicing it out is cheaper than re-serialising.
-            #[derive(serde::Deserialize)]
-            struct DataOnly<'a> {
-                #[serde(borrow)]
-                data: &'a RawValue,
-            }
-            let payload = match serde_json::from_str::<DataOnly<'_>>(text) {
-                Ok(d) => d.data.get().to_owned(),
-                Err(_) => match &rec.entity {
-                    Entity::Department(d) => serde_json::to_string(d),
-                    Entity::Item(i) => serde_json::to_string(i),
-                    Entity::Case(c) => serde_json::to_string(&**c),
-                    Entity::Evaluation(e) => serde_json::to_string(e),
-                    Entity::Complaint(c) => serde_json::to_string(c),
-                }
-                .expect("protocol entities serialise"),
-            };
+            // through the protocol's types): a slice of the record, not a re-serialisation.
+            let payload = data.to_owned();
             let reported_at = rec.reported_at.unix();
             match rec.entity {
                 Entity::Case(c) => Prepared::Case {

@@ -17,7 +17,7 @@ pub use digest::{canonical_case_bytes, case_hash, CaseDigest, DigestResult};
 pub use model::*;
 pub use time::{cst, Timestamp};
 pub use wire::{
-    check_schema_version, validate, Cursor, Entity, ErrorBody, ErrorDetail, Health, Malformed,
-    Page, Record, RecordType, ValidRecord, DEFAULT_PAGE_SIZE, MAX_CASE_ID_LEN, MAX_ID_LEN,
-    MAX_ITEM_CODE_LEN, MAX_LIMIT_DAYS, MAX_PAGE_SIZE, SCHEMA_MAJOR, SCHEMA_VERSION,
+    check_schema_version, validate, validate_with_data, Cursor, Entity, ErrorBody, ErrorDetail,
+    Health, Malformed, Page, Record, RecordType, ValidRecord, DEFAULT_PAGE_SIZE, MAX_CASE_ID_LEN,
+    MAX_ID_LEN, MAX_ITEM_CODE_LEN, MAX_LIMIT_DAYS, MAX_PAGE_SIZE, SCHEMA_MAJOR, SCHEMA_VERSION,
 };

@@ -301,6 +301,12 @@ fn check_entity(e: &Entity) -> Result<(), String> {
 /// a version that rewrites an earlier version's timestamps, references to unknown departments
 /// or items.
 pub fn validate(raw: &str) -> Result<ValidRecord, Malformed> {
+    validate_with_data(raw).map(|(r, _)| r)
+}
+
+/// [`validate`], also returning the record's `data` object exactly as received (a slice of
+/// `raw`), so a client storing the payload verbatim does not parse the envelope twice.
+pub fn validate_with_data(raw: &str) -> Result<(ValidRecord, &str), Malformed> {
     let env: RawEnvelope<'_> =
         serde_json::from_str(raw).map_err(|e| malformed(raw, format!("envelope: {e}")))?;
     let fail = |reason: String| Malformed {
@@ -333,11 +339,14 @@ pub fn validate(raw: &str) -> Result<ValidRecord, Malformed> {
             entity.id()
         )));
     }
-    Ok(Record {
-        seq: env.seq,
-        reported_at: env.reported_at,
-        entity,
-    })
+    Ok((
+        Record {
+            seq: env.seq,
+            reported_at: env.reported_at,
+            entity,
+        },
+        data,
+    ))
 }
 
 /// A keyset cursor: the `seq` of the last change the client holds (`0` = from the start).
