@@ -15,23 +15,79 @@ use jiancha_api::sync::{
 use jiancha_service::live::{self, LiveSink};
 use jiancha_service::{Config, FeedSource, Service};
 
-/// Turns the live loop's reports into Tauri events (names in `jiancha_api::sync`).
-struct EventSink(tauri::AppHandle);
+/// Turns the live loop's reports into Tauri events (names in `jiancha_api::sync`), and new
+/// red cards into a desktop notification.
+struct EventSink {
+    app: tauri::AppHandle,
+    red: std::sync::Mutex<RedNotice>,
+}
+
+/// New red cards gathered between desktop notifications (at most one a minute: the demo feed
+/// runs at 600× and raises red cards every few seconds).
+#[derive(Default)]
+struct RedNotice {
+    last: Option<std::time::Instant>,
+    pending: u64,
+    warned: bool,
+}
+
+impl EventSink {
+    /// Art. B5(3): a new red card is announced on the desktop, through the freedesktop
+    /// notifier (`notify-send`, package libnotify-bin) on a background thread; where it is
+    /// missing the in-app notification (ui/src/live.ts) stands and this is logged once.
+    fn notify_red(&self, s: &SignalsChanged) {
+        let mut red = self.red.lock().unwrap_or_else(|e| e.into_inner());
+        red.pending += s.new_red;
+        if red
+            .last
+            .is_some_and(|t| t.elapsed() < std::time::Duration::from_secs(60))
+        {
+            return;
+        }
+        red.last = Some(std::time::Instant::now());
+        let count = std::mem::take(&mut red.pending);
+        let first_failure = !red.warned;
+        red.warned = true;
+        drop(red);
+        let body = match &s.example_case {
+            Some(case) => format!("新增 {count} 张红牌，例如办件 {case}。"),
+            None => format!("新增 {count} 张红牌。"),
+        };
+        std::thread::spawn(move || {
+            let result = std::process::Command::new("notify-send")
+                .args([
+                    "--app-name=电子监察工作台",
+                    "--urgency=critical",
+                    "新增红牌",
+                    &body,
+                ])
+                .status();
+            if let Err(e) = result {
+                if first_failure {
+                    tracing::warn!(error = %e, "desktop notification unavailable (notify-send)");
+                }
+            }
+        });
+    }
+}
 
 impl LiveSink for EventSink {
     fn progress(&self, p: &SyncProgress) {
-        if let Err(e) = self.0.emit(EVENT_SYNC_PROGRESS, p) {
+        if let Err(e) = self.app.emit(EVENT_SYNC_PROGRESS, p) {
             tracing::warn!(error = %e, "emitting sync progress");
         }
     }
     fn status(&self, s: &SyncStatus) {
-        if let Err(e) = self.0.emit(EVENT_SYNC_STATUS, s) {
+        if let Err(e) = self.app.emit(EVENT_SYNC_STATUS, s) {
             tracing::warn!(error = %e, "emitting sync status");
         }
     }
     fn signals(&self, s: &SignalsChanged) {
-        if let Err(e) = self.0.emit(EVENT_SIGNALS_CHANGED, s) {
+        if let Err(e) = self.app.emit(EVENT_SIGNALS_CHANGED, s) {
             tracing::warn!(error = %e, "emitting signals");
+        }
+        if s.new_red > 0 {
+            self.notify_red(s);
         }
     }
 }
@@ -75,7 +131,10 @@ pub fn run() {
             });
             // Issue 5 item 4 / issue 2: the embedded demo feed on loopback and the live loop,
             // on Tauri's async runtime (never the main thread).
-            let sink: Arc<dyn LiveSink> = Arc::new(EventSink(app.handle().clone()));
+            let sink: Arc<dyn LiveSink> = Arc::new(EventSink {
+                app: app.handle().clone(),
+                red: Default::default(),
+            });
             tauri::async_runtime::spawn(async move {
                 if demo {
                     match live::start_demo_feed(&service).await {

@@ -1,6 +1,7 @@
 // The live sync state shared by the top bar and the 同步 screen: the first paint comes from
 // `sync_status`, then Rust's events (`sync://status`, `sync://progress`, `signals://changed`)
-// keep it current without a reload. A new red card raises a notification (Art. B5(3)).
+// keep it current without a reload. A new red card raises an in-app notification (Art. B5(3);
+// the desktop one comes from Rust).
 // Also makes Rust the source of truth of the interface language (settings `language`).
 import { readonly, ref } from 'vue'
 import { ElNotification } from 'element-plus'
@@ -26,25 +27,35 @@ const error = ref<ApiError | null>(null)
 const revision = ref(0)
 let started = false
 
-function notifyNewRed(s: SignalsChanged): void {
+// New red cards are gathered and announced at most once a minute (the demo feed runs at 600×
+// and raises red cards every few seconds; one notification each would drown the officer).
+const NOTIFY_GAP_MS = 60_000
+let pendingRed = 0
+let pendingExample: string | null = null
+let lastNotified = 0
+let notifyTimer: ReturnType<typeof setTimeout> | undefined
+
+function queueNewRed(s: SignalsChanged): void {
+  pendingRed += s.new_red
+  pendingExample = s.example_case ?? pendingExample
+  if (notifyTimer) return
+  const wait = Math.max(0, lastNotified + NOTIFY_GAP_MS - Date.now())
+  notifyTimer = setTimeout(() => {
+    notifyTimer = undefined
+    lastNotified = Date.now()
+    const count = pendingRed
+    pendingRed = 0
+    notifyNewRed(count, pendingExample)
+  }, wait)
+}
+
+function notifyNewRed(count: number, example: string | null): void {
   const t = i18n.global.t
   const title = t('live.newRedTitle')
-  const body = t('live.newRedBody', { count: s.new_red, example: s.example_case ?? '' })
+  const body = t('live.newRedBody', { count, example: example ?? '' })
   ElNotification({ type: 'error', title, message: body, duration: 8000, customClass: 'live-red-notice' })
-  // The desktop notification (WebKitGTK shows the page's Notification through the system
-  // notifier when permission is granted); the in-app one above is always shown.
-  try {
-    if (typeof Notification === 'undefined') return
-    if (Notification.permission === 'granted') {
-      new Notification(title, { body })
-    } else if (Notification.permission === 'default') {
-      void Notification.requestPermission().then((p) => {
-        if (p === 'granted') new Notification(title, { body })
-      })
-    }
-  } catch {
-    // No notifier on this desktop: the in-app notification stands.
-  }
+  // The desktop notification is sent by Rust (src-tauri/lib.rs, through the freedesktop
+  // notifier): WebKitGTK under Tauri denies the page's Notification permission.
 }
 
 /** Loads the status and subscribes to the events (once). */
@@ -64,7 +75,7 @@ export async function startLive(): Promise<void> {
       signals.value = s
       if (status.value) status.value = { ...status.value, signals: s.signals }
       revision.value++
-      if (s.new_red > 0) notifyNewRed(s)
+      if (s.new_red > 0) queueNewRed(s)
     })
     status.value = await syncStatus()
     error.value = null

@@ -1,0 +1,88 @@
+//! E2E (issue 5 item 4): the app on its embedded default (the demo feed in-process on
+//! loopback) syncs by itself, and the status bar and the 同步 screen show the completed sync
+//! with a non-zero case count — through Rust's events, without a reload. Then the 设置 screen
+//! shows the settings from Rust (the token never in full).
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use support::{click, screenshot, sign_in_as_new_admin, text_of, Driver};
+
+/// Waits until `css` has text satisfying `ok` (up to `secs`); returns it.
+async fn wait_text(
+    c: &fantoccini::Client,
+    css: &str,
+    secs: u64,
+    ok: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut last = String::new();
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            if let Ok(t) = el.text().await {
+                if ok(t.trim()) {
+                    return t.trim().to_owned();
+                }
+                last = t;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "`{css}` never satisfied the condition in {secs} s; last text: {last:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+fn count_of(text: &str) -> u64 {
+    text.chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_embedded_default_syncs_and_shows_it_without_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e-live.sqlite");
+    let driver = Driver::start(&[("JIANCHA_DB", db.display().to_string())]);
+    let c = driver.session().await;
+    sign_in_as_new_admin(&c).await;
+
+    // The status bar follows the first sync (the demo's 20 000 cases) through events.
+    let state = wait_text(&c, "[data-testid=sync-bar-state]", 240, |t| t == "已同步").await;
+    assert_eq!(state, "已同步");
+    let cases = text_of(&c, "[data-testid=sync-bar-cases]").await;
+    assert!(count_of(&cases) > 0, "status bar case count: {cases}");
+
+    // A click on the status bar opens the 同步 screen, which shows the completed sync.
+    click(&c, "[data-testid=sync-status]").await;
+    let cases = wait_text(&c, "[data-testid=sync-cases]", 30, |t| count_of(t) > 0).await;
+    assert!(count_of(&cases) > 1_000, "cases after the demo sync: {cases}");
+    let last = text_of(&c, "[data-testid=sync-last-success]").await;
+    assert!(last.starts_with("20"), "last success instant: {last}");
+    let feed = text_of(&c, "[data-testid=sync-feed]").await;
+    assert!(feed.starts_with("http://127.0.0.1:"), "{feed}");
+    let run = text_of(&c, "[data-testid=sync-last-run]").await;
+    assert!(run.contains("条记录"), "{run}");
+    // The departments' status is listed.
+    let depts = text_of(&c, "[data-testid=sync-departments] .el-table__body").await;
+    assert!(!depts.trim().is_empty());
+    screenshot(&c, "sync").await;
+
+    // "Sync now" runs another cycle; the screen stays live (no reload).
+    click(&c, "[data-testid=sync-now]").await;
+    wait_text(&c, "[data-testid=sync-state]", 60, |t| t == "已同步").await;
+
+    // 设置: values from Rust; the demo feed is the effective URL.
+    click(&c, "[data-testid=nav-settings]").await;
+    let effective = text_of(&c, "[data-testid=settings-effective-url]").await;
+    assert!(effective.starts_with("http://127.0.0.1:"), "{effective}");
+    let hint = text_of(&c, "[data-testid=settings-token-hint]").await;
+    assert_eq!(hint, "未设置");
+    screenshot(&c, "settings").await;
+    c.close().await.unwrap();
+}
