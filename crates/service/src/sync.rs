@@ -10,6 +10,13 @@ use jiancha_store::rusqlite::{params, OptionalExtension, Row};
 use crate::error::{internal, invalid};
 use crate::Service;
 
+/// The department list and the quarantine (raw records with applicants' data) are for a
+/// signed-in, unlocked user, like the queues. The status (counts only) is not: the status bar
+/// paints before anyone signs in.
+fn signed_in(svc: &Service) -> Result<(), ApiError> {
+    crate::auth::require(svc, jiancha_workflow::auth::Action::View).map(|_| ())
+}
+
 /// Largest page of the quarantine list.
 pub const MAX_PAGE: u32 = 200;
 /// At most this many departments are listed (the city has far fewer).
@@ -23,12 +30,14 @@ pub fn status(svc: &Service) -> Result<SyncStatus, ApiError> {
 
 /// `sync_now`: wakes the loop (it syncs at once, or restarts after a permanent error).
 pub fn sync_now(svc: &Service) -> Result<SyncStatus, ApiError> {
+    signed_in(svc)?;
     svc.live().sync_now();
     Ok(svc.live().status())
 }
 
 /// `sync_departments`: every department's last data, last error and counts.
 pub fn departments(svc: &Service) -> Result<Vec<DeptSyncStatus>, ApiError> {
+    signed_in(svc)?;
     let db = svc.db()?;
     let mut st = db
         .conn()
@@ -73,6 +82,7 @@ fn item(r: &Row<'_>) -> jiancha_store::rusqlite::Result<QuarantineItem> {
 
 /// `quarantine_page`: newest first; `limit` 1–200.
 pub fn quarantine_page(svc: &Service, offset: u64, limit: u32) -> Result<QuarantinePage, ApiError> {
+    signed_in(svc)?;
     if limit == 0 || limit > MAX_PAGE {
         return Err(invalid(format!(
             "每页条数 (limit) 须在 1–{MAX_PAGE} 之间，收到 {limit}"
@@ -105,6 +115,7 @@ pub fn quarantine_page(svc: &Service, offset: u64, limit: u32) -> Result<Quarant
 
 /// `quarantine_record`: one record with its raw payload as received.
 pub fn quarantine_record(svc: &Service, id: i64) -> Result<QuarantineRecord, ApiError> {
+    signed_in(svc)?;
     let db = svc.db()?;
     db.conn()
         .query_row(

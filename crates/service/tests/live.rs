@@ -264,6 +264,12 @@ async fn one_sync_cycle_stores_cases_evaluates_and_reports() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let svc = service(&dir, FeedSource::Remote { url: sim.url() });
+    // The raw quarantine is for signed-in users only.
+    assert_eq!(
+        sync::quarantine_page(&svc, 0, 5).unwrap_err().code,
+        ErrorCode::Unauthenticated
+    );
+    auth::setup_first_admin(&svc, "admin", "管理员", "admin-pass-123").unwrap();
     let rec = Arc::new(Recorder::default());
     let sink: Arc<dyn LiveSink> = rec.clone();
 
