@@ -1,5 +1,5 @@
 //! The queues (预警 / 黄牌 / 红牌, findings), the case screen and the dashboard (issue 5).
-//! `now` is read here, at the edge, and passed down.
+//! `now` is the feed's clock (`queues::now`), passed down.
 
 use jiancha_api::queues::{
     CardPage, CaseDetail, Dashboard, FindingFilter, FindingPage, ItemOption, PageRequest,
@@ -12,20 +12,16 @@ use tauri::State;
 use super::blocking;
 use crate::AppState;
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 #[tauri::command]
 pub async fn queue_page(
     state: State<'_, AppState>,
     filter: QueueFilter,
     page: PageRequest,
 ) -> Result<CardPage, ApiError> {
-    blocking(state, move |s| queues::card_page(s, &filter, page, now())).await
+    blocking(state, move |s| {
+        queues::card_page(s, &filter, page, queues::now(s))
+    })
+    .await
 }
 
 #[tauri::command]
@@ -63,10 +59,13 @@ pub async fn case_detail(
     state: State<'_, AppState>,
     case_id: String,
 ) -> Result<CaseDetail, ApiError> {
-    blocking(state, move |s| cases::case_detail(s, &case_id, now())).await
+    blocking(state, move |s| {
+        cases::case_detail(s, &case_id, queues::now(s))
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn dashboard(state: State<'_, AppState>) -> Result<Dashboard, ApiError> {
-    blocking(state, move |s| dashboard::dashboard(s, now())).await
+    blocking(state, move |s| dashboard::dashboard(s, queues::now(s))).await
 }

@@ -21,6 +21,18 @@ use crate::Service;
 /// The most rows one page may hold.
 pub const MAX_LIMIT: u32 = 500;
 
+/// "Now" for the queues, the case clock and the dashboard: the feed's clock as the live loop
+/// extrapolates it (the demo feed runs at 600×, and the signals were evaluated on its time),
+/// else the wall clock (this is the edge: the instant is passed down from here).
+pub fn now(svc: &Service) -> i64 {
+    svc.live().feed_now().unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    })
+}
+
 /// A page of a card queue at instant `now` (Unix seconds).
 pub fn card_page(
     svc: &Service,

@@ -119,7 +119,7 @@ const en: MessageSchema = {
     colHandler: 'Handler',
     colAccepted: 'Accepted',
     colDeadline: 'Deadline',
-    colRemaining: 'Working days left',
+    colRemaining: 'Days left',
     colOverdue: 'Overdue',
     colBegan: 'Card since',
     colState: 'State',

@@ -121,7 +121,7 @@ const zhCN = {
     colHandler: '经办人',
     colAccepted: '受理时间',
     colDeadline: '办结期限',
-    colRemaining: '剩余工作日',
+    colRemaining: '剩余日',
     colOverdue: '超期',
     colBegan: '亮牌时间',
     colState: '状态',
