@@ -36,6 +36,72 @@ pub struct Args {
     /// Keep the databases in this directory instead of a temporary one.
     #[arg(long)]
     keep: Option<std::path::PathBuf>,
+    /// Run the simulator inside this process (default: a child `jiancha feedsim serve`, so
+    /// `peak_rss_mb` is the sync's own; both share the machine's cores either way).
+    #[arg(long)]
+    in_process_sim: bool,
+}
+
+/// The simulator as a child process (`jiancha feedsim serve`), killed on drop.
+struct SimChild {
+    child: std::process::Child,
+    url: String,
+    latest_seq: u64,
+}
+
+impl SimChild {
+    fn start(args: &Args) -> anyhow::Result<SimChild> {
+        use std::io::BufRead;
+        let exe = std::env::current_exe().context("locating the jiancha binary")?;
+        let mut cmd = std::process::Command::new(exe);
+        cmd.args(["feedsim", "serve", "--addr", "127.0.0.1:0", "--honest"])
+            .args([
+                "--seed",
+                &args.seed.to_string(),
+                "--cases",
+                &args.cases.to_string(),
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit());
+        if !args.gzip {
+            cmd.arg("--no-gzip");
+        }
+        let mut child = cmd.spawn().context("starting `jiancha feedsim serve`")?;
+        let mut line = String::new();
+        let read = child
+            .stdout
+            .take()
+            .map(|o| std::io::BufReader::new(o).read_line(&mut line));
+        let parsed = match read {
+            Some(Ok(n)) if n > 0 => serde_json::from_str::<serde_json::Value>(&line).ok(),
+            _ => None,
+        };
+        let found = parsed.as_ref().and_then(|v| {
+            Some((
+                v.get("url")?.as_str()?.to_owned(),
+                v.get("latest_seq")?.as_u64()?,
+            ))
+        });
+        match found {
+            Some((url, latest_seq)) => Ok(SimChild {
+                child,
+                url,
+                latest_seq,
+            }),
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                anyhow::bail!("`jiancha feedsim serve` did not print its address: {line:?}")
+            }
+        }
+    }
+}
+
+impl Drop for SimChild {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// The case rows the sync stored: every version the feed sent, in `case_versions`' shape
@@ -79,19 +145,33 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let (report, sync_secs, records, build_secs, fetch_secs) = rt.block_on(async {
-        let mut world = WorldConfig::new(args.seed, args.cases);
-        world.plant = Plant::NONE;
-        let mut cfg = ServeConfig::new(world);
-        cfg.gzip = args.gzip;
         let t = Instant::now();
-        let h = serve(cfg).await.context("starting the simulator")?;
+        // The simulator: a child process by default, else in this process.
+        let (child, inproc) = if args.in_process_sim {
+            let mut world = WorldConfig::new(args.seed, args.cases);
+            world.plant = Plant::NONE;
+            let mut cfg = ServeConfig::new(world);
+            cfg.gzip = args.gzip;
+            let h = serve(cfg).await.context("starting the simulator")?;
+            (None, Some(h))
+        } else {
+            (Some(SimChild::start(&args)?), None)
+        };
+        let (url, latest) = match (&child, &inproc) {
+            (Some(c), _) => (c.url.clone(), c.latest_seq),
+            (_, Some(h)) => (h.url(), h.latest_seq()),
+            _ => unreachable!("one simulator was started"),
+        };
         let build_secs = t.elapsed().as_secs_f64();
         eprintln!(
-            "bench sync: simulator ready in {build_secs:.1} s: {} records at {}",
-            h.latest_seq(),
-            h.url()
+            "bench sync: simulator ready in {build_secs:.1} s: {latest} records at {url}{}",
+            if child.is_some() {
+                " (child process)"
+            } else {
+                ""
+            }
         );
-        let mut opts = SyncOptions::new(h.url());
+        let mut opts = SyncOptions::new(url);
         opts.page_size = args.page_size;
         opts.batch_records = args.batch_records.max(1);
         opts.commit_interval = Duration::from_secs_f64(args.commit_seconds.max(0.0));
@@ -103,8 +183,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let t = Instant::now();
         jiancha_feed::fetch_only(&opts).await?;
         let fetch_secs = t.elapsed().as_secs_f64();
-        let records = h.latest_seq();
-        h.shutdown().await;
+        let records = latest;
+        if let Some(h) = inproc {
+            h.shutdown().await;
+        }
+        drop(child);
         Ok::<_, anyhow::Error>((r, secs, records, build_secs, fetch_secs))
     })?;
     drop(rt);
@@ -149,6 +232,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "write_seconds": round(report.write_time.as_secs_f64()),
         "index_build_seconds": round(report.index_time.as_secs_f64()),
         "gzip": args.gzip,
+        // peak_rss_mb is this process's own when the simulator runs as a child.
+        "sim_separate": !args.in_process_sim,
     });
     println!("{out}");
     Ok(ExitCode::SUCCESS)
