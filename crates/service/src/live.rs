@@ -17,6 +17,7 @@ use jiancha_api::sync::{
     SignalCounts, SignalsChanged, SyncProgress, SyncRun, SyncState, SyncStatus,
 };
 use jiancha_feed::{Phase, SyncError, SyncOptions};
+use jiancha_store::rusqlite::OptionalExtension;
 use jiancha_store::Db;
 
 use crate::settings::{self, chrono_free_now, Settings};
@@ -296,6 +297,15 @@ pub async fn sync_cycle(svc: &Arc<Service>, sink: &Arc<dyn LiveSink>) -> CycleOu
     };
     if let Some(t) = report.server_time {
         *lock(&live.feed_clock) = Some((t, Instant::now()));
+        if lock(&svc.demo).is_some() && settings.feed_url.is_empty() {
+            let svc = svc.clone();
+            // Where the demo city's time resumes after a restart (best effort).
+            let _ = blocking(move || {
+                let mut db = svc.db().map_err(|e| e.message)?;
+                put(&mut db, K_DEMO_TIME, t)
+            })
+            .await;
+        }
     }
     let run = SyncRun {
         finished_at: chrono_free_now(),
@@ -472,14 +482,41 @@ pub async fn start_demo_feed(svc: &Arc<Service>) -> Result<String, String> {
     let live = svc.live();
     live.demo_starting.store(true, Ordering::SeqCst);
     let result = async {
-        let now = jiancha_protocol::Timestamp::from_unix(chrono_free_now())
+        // The same city on every start: its history ends at the first start (kept in the
+        // cache), and simulated time resumes where the last run left it. A new city on each
+        // start would be a different change log (a full resync) whose rewritten cases look
+        // like backdating to the integrity checks.
+        let (history_end, sim_time) = {
+            let svc = svc.clone();
+            blocking(move || demo_times(&svc)).await?
+        };
+        let now = jiancha_protocol::Timestamp::from_unix(history_end)
             .ok_or("系统时钟超出范围 (the wall clock is out of range)")?;
-        let clock: Arc<dyn Fn() -> Instant + Send + Sync> = Arc::new(Instant::now);
-        let cfg = jiancha_feedsim::ServeConfig::console_demo(now, clock);
+        let mut cfg = jiancha_feedsim::ServeConfig::console_demo(now, Arc::new(Instant::now));
         let speed = cfg.live.as_ref().map_or(1.0, |l| l.speed);
+        // The simulator's live clock = history end + speed × (its clock − its first reading):
+        // every reading after the first is ahead by the simulated time already run, so the
+        // ticker continues from there.
+        let ahead = Duration::from_secs_f64((sim_time - history_end).max(0) as f64 / speed);
+        let first = Arc::new(AtomicBool::new(true));
+        if let Some(live) = cfg.live.as_mut() {
+            live.clock = Arc::new(move || {
+                let now = Instant::now();
+                if first.swap(false, Ordering::SeqCst) {
+                    now
+                } else {
+                    now + ahead
+                }
+            });
+        }
         let handle = jiancha_feedsim::serve(cfg)
             .await
             .map_err(|e| format!("演示数据源启动失败 (demo feed failed to start): {e}"))?;
+        // Publish what the last run had published before the first sync asks (its cursor is
+        // there; a feed behind it answers 410).
+        if let Some(t) = jiancha_protocol::Timestamp::from_unix(sim_time) {
+            handle.advance_to(t);
+        }
         let url = handle.url();
         live.set_feed_speed(speed);
         svc.set_feed_url(url.clone());
@@ -497,4 +534,84 @@ pub async fn start_demo_feed(svc: &Arc<Service>) -> Result<String, String> {
         drop(st);
     }
     result
+}
+
+const K_DEMO_END: &str = "demo.history_end";
+const K_DEMO_TIME: &str = "demo.sim_time";
+
+/// The demo city's history end (set on the first start) and the simulated time the last run
+/// reached.
+fn demo_times(svc: &Service) -> Result<(i64, i64), String> {
+    let mut db = svc.db().map_err(|e| e.message)?;
+    let get = |db: &Db, key: &str| -> Result<Option<i64>, String> {
+        db.conn()
+            .query_row(
+                "SELECT value FROM app_settings WHERE key = ?1",
+                [key],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+            .map_err(|e| e.to_string())
+            .map(|v| v.and_then(|v| v.parse().ok()))
+    };
+    let end = match get(&db, K_DEMO_END)? {
+        Some(end) => end,
+        None => {
+            let now = chrono_free_now();
+            put(&mut db, K_DEMO_END, now)?;
+            now
+        }
+    };
+    let time = get(&db, K_DEMO_TIME)?.unwrap_or(end).max(end);
+    Ok((end, time))
+}
+
+fn put(db: &mut Db, key: &str, value: i64) -> Result<(), String> {
+    db.write(|tx| {
+        tx.execute(
+            "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            jiancha_store::rusqlite::params![key, value.to_string(), chrono_free_now()],
+        )
+    })
+    .map(|_| ())
+    .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Config, FeedSource};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_city_is_the_same_after_a_restart_and_its_time_resumes() {
+        let dir = tempfile::tempdir().unwrap();
+        let open = || {
+            let mut cfg = Config::embedded_default(dir.path());
+            cfg.feed = FeedSource::Demo;
+            Arc::new(Service::open(cfg).unwrap())
+        };
+        let svc = open();
+        start_demo_feed(&svc).await.unwrap();
+        let (id1, end1) = {
+            let h = lock(&svc.demo);
+            let h = h.as_ref().unwrap();
+            (h.world().feed_id(), h.sim_now().unix())
+        };
+        // The last run reached 2 simulated hours past the history end.
+        put(&mut svc.db().unwrap(), K_DEMO_TIME, end1 + 7200).unwrap();
+        drop(svc);
+
+        let svc = open();
+        start_demo_feed(&svc).await.unwrap();
+        let resumed = lock(&svc.demo).as_ref().unwrap().sim_now().unix();
+        assert!(resumed >= end1 + 7200, "published up to the last run's time at once");
+        tokio::time::sleep(Duration::from_millis(1300)).await; // one tick of the ticker
+        let h = lock(&svc.demo);
+        let h = h.as_ref().unwrap();
+        assert_eq!(h.world().feed_id(), id1, "same change log: no resync");
+        let now = h.sim_now().unix();
+        assert!(now >= end1 + 7200, "time resumes: {now} vs {}", end1 + 7200);
+        assert!(now < end1 + 7200 + 3600, "and runs on at 600×: {now}");
+    }
 }
