@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{screenshot, text_of, Driver};
+use support::{screenshot, sign_in_as_new_admin, text_of, Driver};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn shell_opens_and_shows_facts_from_rust() {
@@ -12,6 +12,10 @@ async fn shell_opens_and_shows_facts_from_rust() {
     let db = dir.path().join("e2e-shell.sqlite");
     let driver = Driver::start(&[("JIANCHA_DB", db.display().to_string())]);
     let c = driver.session().await;
+    // Nothing of the console shows before someone signs in: create the first administrator.
+    sign_in_as_new_admin(&c).await;
+    // Nothing of the console shows before someone signs in: create the first administrator.
+    sign_in_as_new_admin(&c).await;
     let version = text_of(&c, "[data-testid=app-version]").await;
     assert!(
         version.contains(env!("CARGO_PKG_VERSION")),

@@ -154,3 +154,84 @@ pub async fn screenshot(c: &Client, name: &str) {
         let _ = std::fs::write(dir.join(format!("{name}.png")), png);
     }
 }
+
+// ---- Signing in through the real pages (issue 7: nothing of the console shows before) ----
+
+/// Waits for the element at `css` (up to 20 s) and returns it.
+pub async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            return el;
+        }
+        assert!(Instant::now() < deadline, "nothing at `{css}` after 20 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Clicks the element at `css` once it exists and can be clicked (menus and dialogs animate
+/// in: an element may exist a moment before it is interactable).
+pub async fn click(c: &Client, css: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let last = match c.find(Locator::Css(css)).await {
+            Ok(el) => match el.click().await {
+                Ok(_) => return,
+                Err(e) => e.to_string(),
+            },
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            Instant::now() < deadline,
+            "cannot click `{css}` after 20 s: {last}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Types into the input at `css`: the element itself, or the `<input>` inside it (Element
+/// Plus puts attributes like `data-testid` on its wrapper or on the input, by component).
+pub async fn type_into(c: &Client, css: &str, text: &str) {
+    let el = wait_for(c, css).await;
+    let tag = el.tag_name().await.unwrap_or_default().to_ascii_lowercase();
+    let el = if tag == "input" || tag == "textarea" {
+        el
+    } else {
+        el.find(Locator::Css("input, textarea")).await.unwrap()
+    };
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+/// Username and password of the administrator [`sign_in_as_new_admin`] creates.
+pub const E2E_ADMIN: (&str, &str) = ("admin", "e2e-admin-pass");
+
+/// A fresh app shows the first-run setup page: creates the first administrator through it
+/// (which signs in) and waits for the console. Call first in every E2E test.
+pub async fn sign_in_as_new_admin(c: &Client) {
+    wait_for(c, "[data-testid=setup-page]").await;
+    type_into(c, "[data-testid=setup-username]", E2E_ADMIN.0).await;
+    type_into(c, "[data-testid=setup-display-name]", "测试管理员").await;
+    type_into(c, "[data-testid=setup-password]", E2E_ADMIN.1).await;
+    type_into(c, "[data-testid=setup-password-again]", E2E_ADMIN.1).await;
+    click(c, "[data-testid=setup-submit]").await;
+    let who = text_of(c, "[data-testid=current-user]").await;
+    assert_eq!(who.trim(), "测试管理员");
+}
+
+/// Signs in through the sign-in page (signing out first when someone is signed in) and waits
+/// until the top bar names the user.
+pub async fn sign_in(c: &Client, username: &str, password: &str) {
+    if c.find(Locator::Css("[data-testid=user-menu]"))
+        .await
+        .is_ok()
+    {
+        click(c, "[data-testid=user-menu]").await;
+        click(c, "[data-testid=menu-sign-out]").await;
+    }
+    wait_for(c, "[data-testid=sign-in-page]").await;
+    type_into(c, "[data-testid=sign-in-username]", username).await;
+    type_into(c, "[data-testid=sign-in-password]", password).await;
+    click(c, "[data-testid=sign-in-submit]").await;
+    text_of(c, "[data-testid=current-user]").await;
+}

@@ -1,0 +1,192 @@
+//! E2E (issue 7 items 1, 5): roles and sign-in in the real window. First-run setup creates the
+//! administrator; the administrator creates an officer, a leader and a reviewer on the
+//! accounts screen; the audit screen verifies the chain; the officer signs in; the reviewer
+//! sees no account actions and the Rust side refuses them when called over IPC anyway.
+
+mod support;
+
+use fantoccini::{Client, Locator};
+use support::{
+    click, screenshot, sign_in, sign_in_as_new_admin, text_of, type_into, wait_for, Driver,
+};
+
+/// Opens an item of the user menu in the top bar.
+async fn menu(c: &Client, item: &str) {
+    click(c, "[data-testid=user-menu]").await;
+    click(c, &format!("[data-testid={item}]")).await;
+}
+
+async fn create_account(c: &Client, username: &str, name: &str, role_label: &str, password: &str) {
+    click(c, "[data-testid=account-new]").await;
+    type_into(c, "[data-testid=account-username]", username).await;
+    type_into(c, "[data-testid=account-display-name]", name).await;
+    click(c, "[data-testid=account-role]").await;
+    let option = format!(
+        "//li[contains(@class,'el-select-dropdown__item')][normalize-space()='{role_label}']"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Ok(el) = c.find(Locator::XPath(&option)).await {
+            if el.click().await.is_ok() {
+                break;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no role option {role_label}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    type_into(c, "[data-testid=account-password]", password).await;
+    click(c, "[data-testid=account-create]").await;
+    // The new row appears in the table (the list is reloaded from Rust).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let table = text_of(c, "[data-testid=accounts-table]").await;
+        if table.contains(username) && table.contains(name) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{username} not listed: {table}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+/// Calls a command over the real IPC from the page, as a tampered page could; returns the
+/// rejection's `code` (or "ok").
+async fn ipc_code(c: &Client, command: &str, args: serde_json::Value) -> String {
+    let script = r#"
+        const [command, args, done] = arguments;
+        window.__TAURI_INTERNALS__.invoke(command, args)
+            .then(() => done('ok'), (e) => done(e && e.code ? e.code : String(e)));
+    "#;
+    let v = c
+        .execute_async(script, vec![command.into(), args])
+        .await
+        .expect("script ran");
+    v.as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn roles_setup_accounts_sign_in_and_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e-auth.sqlite");
+    let driver = Driver::start(&[("JIANCHA_DB", db.display().to_string())]);
+    let c = driver.session().await;
+
+    // First run: only the setup page; nothing of the console.
+    wait_for(&c, "[data-testid=setup-page]").await;
+    assert!(c
+        .find(Locator::Css("[data-testid=nav-dashboard]"))
+        .await
+        .is_err());
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await; // styles and fonts settle
+    screenshot(&c, "auth-setup").await;
+    sign_in_as_new_admin(&c).await;
+    assert_eq!(
+        text_of(&c, "[data-testid=current-role]").await.trim(),
+        "系统管理员"
+    );
+
+    // The administrator opens accounts for an officer, a leader and a reviewer.
+    menu(&c, "menu-accounts").await;
+    wait_for(&c, "[data-testid=accounts-view]").await;
+    create_account(&c, "wang", "王监察", "监察员", "officer-pass-1").await;
+    create_account(&c, "li", "李领导", "领导", "leader-pass-1").await;
+    create_account(&c, "zhao", "赵查阅", "查阅人员", "reviewer-pass-1").await;
+    screenshot(&c, "auth-accounts").await;
+
+    // The audit screen lists those actions and verifies the chain.
+    menu(&c, "menu-audit").await;
+    text_of(&c, "[data-testid=audit-action]").await;
+    let mut actions = Vec::new();
+    for el in c
+        .find_all(Locator::Css("[data-testid=audit-action]"))
+        .await
+        .unwrap()
+    {
+        actions.push(el.text().await.unwrap());
+    }
+    assert!(
+        actions.iter().any(|a| a == "accounts.create"),
+        "audit: {actions:?}"
+    );
+    click(&c, "[data-testid=audit-verify]").await;
+    let result = text_of(&c, "[data-testid=audit-result]").await;
+    assert!(result.contains("哈希链完整"), "verify: {result}");
+    screenshot(&c, "auth-audit").await;
+
+    // Sign out: the sign-in page, and nothing else.
+    menu(&c, "menu-sign-out").await;
+    wait_for(&c, "[data-testid=sign-in-page]").await;
+    assert!(c
+        .find(Locator::Css("[data-testid=nav-dashboard]"))
+        .await
+        .is_err());
+    screenshot(&c, "auth-sign-in").await;
+    assert_eq!(
+        ipc_code(&c, "accounts_list", serde_json::json!({})).await,
+        "unauthenticated"
+    );
+
+    // The officer signs in.
+    sign_in(&c, "wang", "officer-pass-1").await;
+    assert_eq!(
+        text_of(&c, "[data-testid=current-role]").await.trim(),
+        "监察员"
+    );
+    assert_eq!(
+        text_of(&c, "[data-testid=current-user]").await.trim(),
+        "王监察"
+    );
+    // An officer's own password is no leader approval.
+    assert_eq!(
+        ipc_code(
+            &c,
+            "auth_leader_approval",
+            serde_json::json!({ "username": "wang", "password": "officer-pass-1" })
+        )
+        .await,
+        "forbidden"
+    );
+
+    // The reviewer: no account actions in the page, and Rust refuses them anyway.
+    sign_in(&c, "zhao", "reviewer-pass-1").await;
+    assert_eq!(
+        text_of(&c, "[data-testid=current-role]").await.trim(),
+        "查阅人员"
+    );
+    click(&c, "[data-testid=user-menu]").await;
+    wait_for(&c, "[data-testid=menu-audit]").await;
+    assert!(c
+        .find(Locator::Css("[data-testid=menu-accounts]"))
+        .await
+        .is_err());
+    c.execute("window.location.hash = '#/accounts'", vec![])
+        .await
+        .unwrap();
+    wait_for(&c, "[data-testid=accounts-view]").await;
+    assert!(c
+        .find(Locator::Css("[data-testid=account-new]"))
+        .await
+        .is_err());
+    assert!(c
+        .find(Locator::Css("[data-testid=accounts-table]"))
+        .await
+        .is_err());
+    let request = serde_json::json!({ "request": {
+        "username": "mallory", "display_name": "x", "role": "admin", "password": "long-enough-1" } });
+    assert_eq!(ipc_code(&c, "accounts_create", request).await, "forbidden");
+    assert_eq!(
+        ipc_code(
+            &c,
+            "accounts_set_active",
+            serde_json::json!({ "username": "wang", "active": false })
+        )
+        .await,
+        "forbidden"
+    );
+    c.close().await.unwrap();
+}
