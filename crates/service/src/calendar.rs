@@ -722,6 +722,49 @@ mod tests {
         assert!(!h[1].days[0].workday);
     }
 
+    /// Through the service: signed out is refused; the signed-in administrator's edit is
+    /// recorded as them at this workstation; a reviewer may read but not edit.
+    #[test]
+    fn edits_need_a_signed_in_editor() {
+        use jiancha_api::auth::NewAccountRequest;
+        let dir = tempfile::tempdir().unwrap();
+        let svc = Service::open(crate::Config::embedded_default(dir.path())).unwrap();
+        let req = CalendarDayEditRequest {
+            date: "2026-12-01".into(),
+            workday: false,
+            name: String::new(),
+            reason: "测试".into(),
+        };
+        let e = edit_day(&svc, req.clone()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Unauthenticated, "{e}");
+        assert!(year_view(&svc, 2026).is_err(), "nothing shows signed out");
+        auth::setup_first_admin(&svc, "admin", "管理员", "a-long-pass-1").unwrap();
+        let v = year_view(&svc, 2026).unwrap();
+        assert!(v.actor.may_edit);
+        let r = edit_day(&svc, req.clone()).unwrap();
+        let h = history(&svc).unwrap();
+        assert_eq!(h[0].version, r.version);
+        let ws = auth::workstation_id(&svc).unwrap();
+        assert_eq!(h[0].actor, format!("管理员（admin@{ws}）"));
+        auth::create_account(
+            &svc,
+            &NewAccountRequest {
+                username: "rev".into(),
+                display_name: "查阅员".into(),
+                role: AccountRole::Reviewer,
+                password: "r-long-pass-1".into(),
+            },
+        )
+        .unwrap();
+        auth::sign_in(&svc, "rev", "r-long-pass-1").unwrap();
+        let v = year_view(&svc, 2026).unwrap();
+        assert!(!v.actor.may_edit);
+        assert_eq!(v.edited_days, 1);
+        let e = edit_day(&svc, req).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Forbidden, "{e}");
+        assert_eq!(history(&svc).unwrap().len(), 1, "nothing stored");
+    }
+
     /// Open cases from the simulator, evaluated; a day edit re-evaluates all of them, and the
     /// reported count of changed signals equals what the clock says case by case.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
