@@ -43,6 +43,44 @@ fn fmt_time(t: &Timestamp) -> String {
         .to_string()
 }
 
+/// A code with its name from the national exchange format's code tables, e.g. `3 已受理`.
+fn coded(code: &str, names: &[(&str, &str)]) -> String {
+    match names.iter().find(|(c, _)| *c == code) {
+        Some((_, n)) => format!("{code} {n}"),
+        None => code.to_string(),
+    }
+}
+
+const CASE_TYPES: &[(&str, &str)] = &[("1", "即办件"), ("2", "承诺件"), ("9", "其他")];
+const CASE_STATUSES: &[(&str, &str)] = &[
+    ("1", "已接件"),
+    ("2", "已撤件"),
+    ("3", "已受理"),
+    ("4", "不受理"),
+    ("5", "不予受理"),
+    ("6", "补正（开始）"),
+    ("7", "补正（结束）"),
+    ("8", "部门开始办理"),
+    ("9", "特别程序（开始）"),
+    ("10", "特别程序（结束）"),
+    ("11", "办结（通过）"),
+    ("12", "办结（容缺通过）"),
+    ("13", "办结（不通过）"),
+    ("14", "撤回"),
+    ("15", "撤销"),
+];
+const APPLICANT_KINDS: &[(&str, &str)] = &[("1", "自然人"), ("2", "法人")];
+const SOURCES: &[(&str, &str)] = &[("1", "窗口"), ("2", "网上")];
+
+fn outcome(o: &jiancha_protocol::Outcome) -> String {
+    match o {
+        jiancha_protocol::Outcome::Approved => "通过",
+        jiancha_protocol::Outcome::Conditional => "容缺通过",
+        jiancha_protocol::Outcome::Rejected => "不通过",
+    }
+    .to_string()
+}
+
 fn json_text<T: serde::Serialize>(v: &T) -> String {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::String(s)) => s,
@@ -256,8 +294,8 @@ fn facts(db: &Db, c: &Case) -> Result<Vec<CaseFact>, ApiError> {
                 .map(|(n, r)| format!("{n}（{r}）"))
                 .unwrap_or_else(|| c.department_id.clone()),
         ),
-        ("办件类型", json_text(&c.case_type)),
-        ("办件状态", json_text(&c.status)),
+        ("办件类型", coded(&json_text(&c.case_type), CASE_TYPES)),
+        ("办件状态", coded(&json_text(&c.status), CASE_STATUSES)),
         ("行政区划", c.region_code.clone()),
         ("承诺时限", limit(&c.promised_limit)),
         ("法定时限", limit(&c.statutory_limit)),
@@ -267,9 +305,12 @@ fn facts(db: &Db, c: &Case) -> Result<Vec<CaseFact>, ApiError> {
         f.push(("申请人", "（涉密，不显示）".to_string()));
     } else {
         f.push(("申请人", c.application.applicant_name.clone()));
-        f.push(("申请人类型", c.application.applicant_kind.clone()));
+        f.push((
+            "申请人类型",
+            coded(&c.application.applicant_kind, APPLICANT_KINDS),
+        ));
     }
-    f.push(("申请来源", c.application.source.clone()));
+    f.push(("申请来源", coded(&c.application.source, SOURCES)));
     if let Some(a) = &c.acceptance {
         f.push(("受理时间", fmt_time(&a.accepted_at)));
         f.push(("受理人", a.accepted_by.clone()));
@@ -281,7 +322,7 @@ fn facts(db: &Db, c: &Case) -> Result<Vec<CaseFact>, ApiError> {
     if let Some(d) = &c.completion {
         f.push(("办结时间", fmt_time(&d.completed_at)));
         f.push(("办结人", d.handler.clone()));
-        f.push(("办结结果", json_text(&d.outcome)));
+        f.push(("办结结果", outcome(&d.outcome)));
     }
     f.push(("涉密", if c.classified { "是" } else { "否" }.to_string()));
     Ok(f.into_iter()
@@ -374,7 +415,11 @@ fn timeline(c: &Case) -> Vec<TimelineEvent> {
         let label = if extension {
             format!("延长审批（+{}）", p.limit.map(|l| l.value).unwrap_or(0))
         } else {
-            format!("特别程序（{}）", json_text(&p.kind))
+            match p.kind {
+                SpecialKind::Extension => "延长审批（未定期限，暂停计时）",
+                SpecialKind::Other => "特别程序（听证、检验、鉴定等）",
+            }
+            .to_string()
         };
         t.push(ev(
             if extension {
@@ -395,7 +440,7 @@ fn timeline(c: &Case) -> Vec<TimelineEvent> {
             "办结",
             ts(&d.completed_at),
             None,
-            Some(json_text(&d.outcome)),
+            Some(outcome(&d.outcome)),
             false,
         ));
     }
