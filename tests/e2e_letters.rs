@@ -116,9 +116,31 @@ async fn yellow_card_to_issued_letter_and_red_card_approved_notice_issued() {
     let db = dir.path().join("e2e-letters.sqlite");
     let driver = Driver::start(&[("JIANCHA_DB", db.display().to_string())]);
     let c = driver.session().await;
+    // The demo feed's first (cold) sync holds the write lock for a while on a busy machine:
+    // the setup page appears once the first-run check gets through.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while c
+        .find(Locator::Css("[data-testid=setup-page]"))
+        .await
+        .is_err()
+    {
+        if Instant::now() > deadline {
+            let why = c
+                .execute_async(
+                    "const done = arguments[0]; const s = document.querySelector('script[type=module]'); if (!s) { done('no module script: ' + document.documentElement.outerHTML.slice(0, 300)); return; } setTimeout(() => done('auth_status hangs; app=' + document.getElementById('app')?.innerHTML.slice(0, 200)), 10000); window.__TAURI_INTERNALS__.invoke('auth_status', {}).then((v) => done('auth_status ' + JSON.stringify(v)), (e) => done('auth_status ERR ' + JSON.stringify(e)));",
+                    vec![],
+                )
+                .await;
+            panic!("no setup page after 60 s: {why:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
     sign_in_as_new_admin(&c).await;
     create_account(&c, OFFICER.0, "王监察", "officer", OFFICER.1).await;
     create_account(&c, LEADER.0, "李领导", "leader", LEADER.1).await;
+    // Sign out over IPC and reload (the user menu's dropdown animates; e2e_auth covers it).
+    ipc(&c, "auth_sign_out", serde_json::json!({})).await;
+    c.refresh().await.unwrap();
     sign_in(&c, OFFICER.0, OFFICER.1).await;
 
     // Yellow: queue → case → card → draft → number → issue → files on disk.
@@ -128,7 +150,7 @@ async fn yellow_card_to_issued_letter_and_red_card_approved_notice_issued() {
     click(&c, "[data-testid=draft-admonition]").await;
     wait_contains(&c, "[data-testid=admonition-state]", "草稿").await;
     click(&c, "[data-testid=assign-number]").await;
-    let state = wait_contains(&c, "[data-testid=admonition]", "号").await;
+    let state = wait_contains(&c, "[data-testid=admonition-number]", "号").await;
     assert!(state.contains("新监效告〔"), "{state}");
     click(&c, "[data-testid=issue-admonition]").await;
     wait_contains(&c, "[data-testid=admonition-state]", "已签发").await;

@@ -146,6 +146,14 @@ fn yellow_card_to_issued_letter_on_disk_and_filed() {
         pdf.contains("letters/2026/新监效告〔2026〕1号.pdf"),
         "{pdf}"
     );
+    // For people to look at: JIANCHA_KEEP_LETTERS=DIR keeps a copy of the issued files.
+    if let Some(keep) = std::env::var_os("JIANCHA_KEEP_LETTERS") {
+        std::fs::create_dir_all(&keep).unwrap();
+        for f in &issued.files {
+            let name = std::path::Path::new(f).file_name().unwrap();
+            std::fs::copy(f, std::path::Path::new(&keep).join(name)).unwrap();
+        }
+    }
     let text = pdftotext(pdf);
     let squashed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     assert!(squashed.contains("新监效告〔2026〕1号"), "{text}");
