@@ -98,13 +98,11 @@ async fn wait_contains(c: &Client, css: &str, needle: &str) -> String {
 }
 
 fn assert_files(text: &str) {
-    let files: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.ends_with(".docx") || l.ends_with(".pdf"))
-        .collect();
-    assert_eq!(files.len(), 2, "{text}");
-    for f in files {
+    // The list items' texts may come joined: split after ".docx".
+    let cut = text.find(".docx").map(|i| i + 5).expect("a .docx path");
+    let (docx, pdf) = (text[..cut].trim(), text[cut..].trim());
+    assert!(docx.ends_with(".docx") && pdf.ends_with(".pdf"), "{text}");
+    for f in [docx, pdf] {
         let m = std::fs::metadata(f).unwrap_or_else(|e| panic!("{f}: {e}"));
         assert!(m.len() > 1000, "{f} is {} bytes", m.len());
     }
