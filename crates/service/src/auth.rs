@@ -357,6 +357,8 @@ pub fn unlock(svc: &Service, password: &str) -> Result<AuthStatus, ApiError> {
         let session = guard.as_mut().ok_or_else(not_signed_in)?;
         wf_auth::unlock(&mut db, session, password, now(svc)).map_err(api_error)?;
     }
+    // Approvals made before an (idle) lock are not carried past it.
+    lock(&svc.auth().approvals).clear();
     status(svc)
 }
 
