@@ -242,6 +242,9 @@ fn case_detail_shows_clock_timeline_and_signals() {
         .facts
         .iter()
         .any(|f| f.label == "办件编号" && f.value == row.case_id));
+    // Codes are shown with their names (GB/T 39046 code tables), e.g. "3 已受理".
+    let status = d.facts.iter().find(|f| f.label == "办件状态").unwrap();
+    assert!(!status.value.is_ascii(), "{}", status.value);
 }
 
 #[test]
