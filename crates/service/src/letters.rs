@@ -313,6 +313,13 @@ fn at(t: DateTime<Utc>) -> String {
     t.with_timezone(&cst()).to_rfc3339()
 }
 
+/// A stored RFC 3339 instant shown in CST (+08:00), as every other instant on the screens.
+fn cst_text(s: &str) -> String {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| at(t.with_timezone(&Utc)))
+        .unwrap_or_else(|_| s.to_string())
+}
+
 fn steps(h: Vec<Transition>) -> Vec<StepDto> {
     h.into_iter()
         .map(|t| StepDto {
@@ -321,7 +328,7 @@ fn steps(h: Vec<Transition>) -> Vec<StepDto> {
             action: t.action,
             actor: t.actor,
             workstation: t.workstation,
-            at: t.at,
+            at: cst_text(&t.at),
         })
         .collect()
 }
@@ -1338,7 +1345,7 @@ pub fn list_letters(
                 .map_err(wf_err)?
                 .into_iter()
                 .find(|t| t.action == "issue_notice")
-                .map(|t| t.at);
+                .map(|t| cst_text(&t.at));
             rows.push(LetterRow {
                 kind: "investigation-notice".into(),
                 kind_label: "初步调查通知书".into(),

@@ -175,6 +175,11 @@ fn yellow_card_to_issued_letter_on_disk_and_filed() {
     let f = file_admonition(&t.svc, s, &d.id, n).unwrap();
     assert_eq!(f.state, "filed");
     assert!(f.history.iter().all(|h| h.actor == "officer"));
+    assert!(
+        f.history[0].at.starts_with("2026-03-06T10:00:00+08:00"),
+        "{:?}",
+        f.history[0]
+    );
     assert_eq!(f.history.len(), 6, "{:?}", f.history);
 
     let rows = list_letters(&t.svc, s, &LetterFilter::default(), n).unwrap();
