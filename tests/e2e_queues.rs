@@ -117,5 +117,12 @@ async fn queues_filter_and_open_a_case() {
     text_of(&c, "[data-testid=case-deadline]").await;
     wait_for(&c, "[data-testid=case-actions]").await;
     screenshot(&c, "case").await;
+
+    // The findings queue, reached from the counts of a queue: the planted integrity faults.
+    click(&c, "[data-testid=nav-warnings]").await;
+    click(&c, "[data-testid=count-findings]").await;
+    wait_for(&c, "[data-testid=queue-findings]").await;
+    wait_text(&c, "[data-testid=queue-counts]", 30, |t| number(t) > 0).await;
+    screenshot(&c, "queue-findings").await;
     c.close().await.unwrap();
 }
