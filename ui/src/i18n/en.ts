@@ -189,6 +189,7 @@ const en: MessageSchema = {
   },
   dash: {
     today: 'Open cards now',
+    evaluated: 'Signal evaluation',
     newSince: '{n} new since 00:00 yesterday',
     topDepts: 'Departments with the most open cards',
     total: 'Total',

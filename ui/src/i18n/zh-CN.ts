@@ -191,6 +191,7 @@ const zhCN = {
   },
   dash: {
     today: '当前未办结亮牌',
+    evaluated: '信号评估',
     newSince: '自昨日 0 时起新增 {n}',
     topDepts: '未办结亮牌最多的部门',
     total: '合计',
