@@ -84,5 +84,21 @@ async fn the_embedded_default_syncs_and_shows_it_without_reload() {
     let hint = text_of(&c, "[data-testid=settings-token-hint]").await;
     assert_eq!(hint, "未设置");
     screenshot(&c, "settings").await;
+
+    // A bad interval is refused by Rust with a message naming the field; nothing is stored.
+    // ↓ three times: 30 → 20 → 10 → 1 (the widget's floor; Rust's is 10).
+    let interval = c
+        .find(Locator::Css("[data-testid=settings-interval] input"))
+        .await
+        .unwrap();
+    interval.click().await.unwrap();
+    interval
+        .send_keys("\u{E015}\u{E015}\u{E015}")
+        .await
+        .unwrap();
+    click(&c, "[data-testid=settings-save]").await;
+    screenshot(&c, "settings-error").await;
+    let err = text_of(&c, "[data-testid=settings-error]").await;
+    assert!(err.contains("sync_interval_secs"), "{err}");
     c.close().await.unwrap();
 }
