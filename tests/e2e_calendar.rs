@@ -152,6 +152,13 @@ async fn calendar_shows_national_day_and_records_an_edit_with_its_reason() {
         .await
         .unwrap();
 
+    // The dialog closes.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while input.is_displayed().await.unwrap_or(false) {
+        assert!(Instant::now() < deadline, "the edit dialog stayed open");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
     // The change came back from Rust: a version, the recomputation, the day marked.
     let result = text_of(&c, "[data-testid=recompute-result]").await;
     assert!(result.contains("版本"), "result: {result}");
@@ -188,5 +195,27 @@ async fn calendar_shows_national_day_and_records_an_edit_with_its_reason() {
     // Recorded as the signed-in user at this workstation.
     assert!(history.contains("admin@"), "history: {history}");
     screenshot(&c, "calendar-edited").await;
+    c.execute(
+        "document.querySelector('[data-testid=calendar-history]').scrollIntoView()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "calendar-history").await;
+
+    // 2027 is not in the shipped data: the provisional banner says so.
+    c.find(Locator::Css("[data-testid=next-year]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let banner = text_of(&c, "[data-testid=provisional-banner]").await;
+    assert!(
+        banner.contains("此年度节假日安排尚未导入，按普通周计算（临时）"),
+        "banner: {banner}"
+    );
+    wait_attr(&c, "[data-testid=day-2027-10-01]", "data-kind", "workday").await;
+    screenshot(&c, "calendar-2027-provisional").await;
     c.close().await.unwrap();
 }
