@@ -83,7 +83,8 @@ async fn queues_filter_and_open_a_case() {
     let total = number(&all);
     // The first cell of the top row (its `title` holds the text: cells are ellipsised; the
     // virtualized rows are absolutely positioned, so the top one is found by position).
-    const FIRST: &str = "const rows = [...document.querySelectorAll('.queue-table .el-table-v2__row')]; \
+    const FIRST: &str =
+        "const rows = [...document.querySelectorAll('.queue-table .el-table-v2__row')]; \
         rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top); \
         const cell = rows.length ? rows[0].querySelector('.queue-cell') : null; \
         return cell ? (cell.getAttribute('title') || '') : '';";
@@ -113,7 +114,10 @@ async fn queues_filter_and_open_a_case() {
     let timeline = text_of(&c, "[data-testid=case-timeline]").await;
     assert!(timeline.contains("受理"), "{timeline}");
     let countdown = text_of(&c, "[data-testid=case-countdown]").await;
-    assert!(countdown.contains("超期") || countdown.contains("到期"), "{countdown}");
+    assert!(
+        countdown.contains("超期") || countdown.contains("到期"),
+        "{countdown}"
+    );
     text_of(&c, "[data-testid=case-deadline]").await;
     wait_for(&c, "[data-testid=case-actions]").await;
     screenshot(&c, "case").await;
