@@ -605,7 +605,10 @@ mod tests {
         let svc = open();
         start_demo_feed(&svc).await.unwrap();
         let resumed = lock(&svc.demo).as_ref().unwrap().sim_now().unix();
-        assert!(resumed >= end1 + 7200, "published up to the last run's time at once");
+        assert!(
+            resumed >= end1 + 7200,
+            "published up to the last run's time at once"
+        );
         tokio::time::sleep(Duration::from_millis(1300)).await; // one tick of the ticker
         let h = lock(&svc.demo);
         let h = h.as_ref().unwrap();
