@@ -152,6 +152,30 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         "forbidden"
     );
 
+    // Locked by hand: only the lock screen, and the officer's own password unlocks.
+    menu(&c, "menu-lock").await;
+    wait_for(&c, "[data-testid=lock-screen]").await;
+    assert!(c
+        .find(Locator::Css("[data-testid=nav-dashboard]"))
+        .await
+        .is_err());
+    assert_eq!(
+        ipc_code(
+            &c,
+            "audit_page",
+            serde_json::json!({ "offset": 0, "limit": 10 })
+        )
+        .await,
+        "unauthenticated"
+    );
+    screenshot(&c, "auth-locked").await;
+    type_into(&c, "[data-testid=unlock-password]", "officer-pass-1").await;
+    click(&c, "[data-testid=unlock-submit]").await;
+    assert_eq!(
+        text_of(&c, "[data-testid=current-user]").await.trim(),
+        "王监察"
+    );
+
     // The reviewer: no account actions in the page, and Rust refuses them anyway.
     sign_in(&c, "zhao", "reviewer-pass-1").await;
     assert_eq!(

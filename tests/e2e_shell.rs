@@ -14,8 +14,6 @@ async fn shell_opens_and_shows_facts_from_rust() {
     let c = driver.session().await;
     // Nothing of the console shows before someone signs in: create the first administrator.
     sign_in_as_new_admin(&c).await;
-    // Nothing of the console shows before someone signs in: create the first administrator.
-    sign_in_as_new_admin(&c).await;
     let version = text_of(&c, "[data-testid=app-version]").await;
     assert!(
         version.contains(env!("CARGO_PKG_VERSION")),
