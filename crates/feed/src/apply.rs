@@ -103,6 +103,8 @@ impl Writer<'_> {
     ) -> Result<Applied, SyncError> {
         let mut out = Applied::default();
         let mut depts: HashMap<String, DeptAcc> = HashMap::new();
+        // Looked up in the statement cache once per call, not once per record.
+        let mut insert_version = tx.prepare_cached(INSERT_VERSION)?;
         for page in pages {
             for rec in &page.records {
                 match rec {
@@ -113,7 +115,15 @@ impl Writer<'_> {
                         payload,
                     } => {
                         let seq = self.log_base + *seq;
-                        if self.apply_case(tx, seq, *reported_at, row, payload, &mut out)? {
+                        if self.apply_case(
+                            tx,
+                            &mut insert_version,
+                            seq,
+                            *reported_at,
+                            row,
+                            payload,
+                            &mut out,
+                        )? {
                             out.stored += 1;
                             let acc = match depts.get_mut(&row.department_id) {
                                 Some(a) => a,
@@ -354,9 +364,11 @@ impl Writer<'_> {
         Ok(n > 0)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn apply_case(
         &self,
         tx: &Transaction<'_>,
+        insert_version: &mut rusqlite::CachedStatement<'_>,
         seq: i64,
         reported_at: i64,
         c: &CaseRow,
@@ -365,7 +377,7 @@ impl Writer<'_> {
     ) -> Result<bool, SyncError> {
         let cols = c.cols;
         // Every version once, appended by seq; a re-sent seq is a duplicate.
-        let n = tx.prepare_cached(INSERT_VERSION)?.execute(params![
+        let n = insert_version.execute(params![
             seq,
             c.id,
             reported_at,
