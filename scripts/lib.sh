@@ -14,7 +14,7 @@ log() { printf '\033[1m[jiancha]\033[0m %s\n' "$*" >&2; }
 # and the tools the letter tests use (pdftotext, LibreOffice headless).
 APT_BUILD=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev
   librsvg2-dev libayatana-appindicator3-dev libxdo-dev)
-APT_RUN=(xvfb xauth fonts-noto-cjk fonts-wqy-microhei imagemagick)
+APT_RUN=(xvfb xauth fonts-noto-cjk fonts-wqy-microhei imagemagick libnotify-bin)
 APT_TEST=(webkit2gtk-driver poppler-utils librsvg2-bin libreoffice-writer-nogui fonts-arphic-ukai)
 
 ensure_apt() {
