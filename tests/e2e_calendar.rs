@@ -217,5 +217,25 @@ async fn calendar_shows_national_day_and_records_an_edit_with_its_reason() {
     );
     wait_attr(&c, "[data-testid=day-2027-10-01]", "data-kind", "workday").await;
     screenshot(&c, "calendar-2027-provisional").await;
+
+    // The import dialog opens (a file is chosen by a person; the service tests cover import).
+    c.find(Locator::Css("[data-testid=open-import]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let reason = c
+        .find(Locator::Css(
+            "textarea[data-testid=import-reason], [data-testid=import-reason] textarea",
+        ))
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !reason.is_displayed().await.unwrap_or(false) {
+        assert!(Instant::now() < deadline, "the import dialog did not open");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    screenshot(&c, "calendar-import-dialog").await;
     c.close().await.unwrap();
 }
