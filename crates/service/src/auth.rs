@@ -39,7 +39,8 @@
 //! - One session per workstation (the running app), kept in memory in [`AuthState`]; it is
 //!   never persisted: restarting the app signs out.
 //! - The workstation id is generated once per database (= per install) and stored in `meta`
-//!   under `workstation_id`: the host name (sanitised, ≤ 32 chars) plus 8 hex digits of a
+//!   under `workstation_id` by the first setup/sign-in (reading it never writes, so the first
+//!   page does not wait for the sync's write lock): the host name (sanitised, ≤ 32 chars) plus 8 hex digits of a
 //!   UUIDv7, e.g. `ZJ-PC07-3f9a1c2e`, so two machines with the same host name stay apart.
 //! - The idle lock is checked against the wall clock here, at the edge: every command that goes
 //!   through [`with_session`]/[`require`]/[`touch`] passes `Utc::now()` to
@@ -55,7 +56,7 @@
 //!   only for the check.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use jiancha_api::auth::{
@@ -76,7 +77,8 @@ use crate::Service;
 pub struct AuthState {
     session: Mutex<Option<Session>>,
     approvals: Mutex<HashMap<String, StoredApproval>>,
-    workstation: OnceLock<String>,
+    /// This workstation's id, and whether it is stored in `meta` yet.
+    workstation: Mutex<Option<(String, bool)>>,
     /// Added to the wall clock; only tests move it (to exercise the idle lock).
     clock_offset: Mutex<Duration>,
 }
@@ -122,37 +124,61 @@ fn not_signed_in() -> ApiError {
     )
 }
 
-/// This workstation's id (see the module docs): created at first use and stored in `meta`.
+/// This workstation's id (see the module docs). Only reads: the id is generated here when
+/// none is stored and written to `meta` by the first command that writes anyway (setup,
+/// sign-in, approval), so the first page never waits for the sync's write lock.
 pub fn workstation_id(svc: &Service) -> Result<String, ApiError> {
-    if let Some(w) = svc.auth().workstation.get() {
-        return Ok(w.clone());
+    let mut guard = lock(&svc.auth().workstation);
+    if let Some((id, _)) = &*guard {
+        return Ok(id.clone());
     }
-    let mut db = svc.db()?;
-    let candidate = format!(
-        "{}-{}",
-        host_name(),
-        &jiancha_workflow::util::new_id(Utc::now()).replace('-', "")[24..32]
-    );
+    let db = svc.db()?;
+    let stored: Option<String> = db
+        .conn()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'workstation_id'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(internal)?;
+    let entry = match stored {
+        Some(id) => (id, true),
+        None => (
+            format!(
+                "{}-{}",
+                host_name(),
+                &jiancha_workflow::util::new_id(Utc::now()).replace('-', "")[24..32]
+            ),
+            false,
+        ),
+    };
+    *guard = Some(entry.clone());
+    Ok(entry.0)
+}
+
+/// The workstation id, stored in `meta` if it was not yet (the first writer's id wins).
+fn stored_workstation_id(svc: &Service, db: &mut Db) -> Result<String, ApiError> {
+    let candidate = workstation_id(svc)?;
+    let mut guard = lock(&svc.auth().workstation);
+    if let Some((id, true)) = &*guard {
+        return Ok(id.clone());
+    }
     let id = db
         .write(|tx| {
-            let stored: Option<String> = tx
-                .query_row(
-                    "SELECT value FROM meta WHERE key = 'workstation_id'",
-                    [],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(s) = stored {
-                return Ok::<_, rusqlite::Error>(s);
-            }
             tx.execute(
-                "INSERT INTO meta(key, value) VALUES ('workstation_id', ?1)",
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('workstation_id', ?1)",
                 [&candidate],
             )?;
-            Ok(candidate)
+            tx.query_row(
+                "SELECT value FROM meta WHERE key = 'workstation_id'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
         })
         .map_err(internal)?;
-    Ok(svc.auth().workstation.get_or_init(|| id).clone())
+    *guard = Some((id.clone(), true));
+    Ok(id)
 }
 
 fn host_name() -> String {
@@ -304,8 +330,8 @@ pub fn setup_first_admin(
     display_name: &str,
     password: &str,
 ) -> Result<AuthStatus, ApiError> {
-    let ws = workstation_id(svc)?;
     let mut db = svc.db()?;
+    let ws = stored_workstation_id(svc, &mut db)?;
     let session =
         wf_auth::setup_first_admin(&mut db, username, display_name, password, &ws, now(svc))
             .map_err(api_error)?;
@@ -315,8 +341,8 @@ pub fn setup_first_admin(
 
 /// Signs in (replacing any session of this workstation, which is signed out).
 pub fn sign_in(svc: &Service, username: &str, password: &str) -> Result<AuthStatus, ApiError> {
-    let ws = workstation_id(svc)?;
     let mut db = svc.db()?;
+    let ws = stored_workstation_id(svc, &mut db)?;
     let session =
         wf_auth::sign_in(&mut db, username, password, &ws, now(svc)).map_err(api_error)?;
     replace_session(svc, &mut db, Some(session))?;
@@ -381,8 +407,8 @@ pub fn leader_approval(
         wf_auth::authorize(session, Action::View, now(svc)).map_err(api_error)?;
         session.account_id().to_string()
     };
-    let ws = workstation_id(svc)?;
     let mut db = svc.db()?;
+    let ws = stored_workstation_id(svc, &mut db)?;
     let at = now(svc);
     let approval =
         wf_auth::leader_approval(&mut db, username, password, &ws, at).map_err(api_error)?;

@@ -56,6 +56,9 @@ fn first_run_setup_creates_the_admin_once_and_signs_in() {
 fn workstation_id_is_stored_once_per_database() {
     let (dir, svc) = service();
     let a = workstation_id(&svc).unwrap();
+    // Not stored by reading; stored by the first sign-in (here: setup), unchanged.
+    let st = setup_first_admin(&svc, "admin", "管理员", "admin-pass-1").unwrap();
+    assert_eq!(st.workstation, a);
     drop(svc);
     let svc = Service::open(Config::embedded_default(dir.path())).unwrap();
     assert_eq!(workstation_id(&svc).unwrap(), a);
