@@ -41,4 +41,13 @@ describe('source invariants', () => {
       expect(f.text, f.path).not.toMatch(/(type|interface)\s+(ApiError|ErrorCode|AppInfo)\b\s*[={]/)
     }
   })
+
+  // tauri.conf.json sets freezePrototype: dayjs (pulled in by Element Plus's date and time
+  // pickers) assigns to prototypes, and the whole page then fails to mount in the app.
+  it('uses no component that needs unfrozen prototypes', () => {
+    for (const f of files) {
+      const code = f.text.replace(/<!--[\s\S]*?-->/g, '').replace(/\/\/.*$/gm, '')
+      expect(code, f.path).not.toMatch(/<el-(date|time)-picker|El(Date|Time)Picker|<el-calendar|from\s+['"]dayjs/)
+    }
+  })
 })
