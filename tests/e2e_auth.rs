@@ -69,6 +69,35 @@ async fn ipc_code(c: &Client, command: &str, args: serde_json::Value) -> String 
     v.as_str().unwrap_or_default().to_string()
 }
 
+/// The first case of a card queue once the demo feed has synced some (up to 120 s).
+async fn first_case(c: &Client, level: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let script = r#"
+        const [level, done] = arguments;
+        const filter = { level, region_code: null, dept_id: null, item_code: null, handler: null, from: null, to: null, text: null };
+        window.__TAURI_INTERNALS__.invoke('queue_page', { filter, page: { offset: 0, limit: 5 } })
+            .then((p) => done(p.rows.length ? p.rows[0].case_id : ''), (e) => done(''));
+    "#;
+    loop {
+        let v = c.execute_async(script, vec![level.into()]).await.unwrap();
+        if let Some(id) = v.as_str().filter(|s| !s.is_empty()) {
+            return id.to_string();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {level} case after 120 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    }
+}
+
+async fn open_case(c: &Client, id: &str) {
+    c.execute(&format!("window.location.hash = '#/case/{id}'"), vec![])
+        .await
+        .unwrap();
+    wait_for(c, "[data-testid=case-letters]").await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn roles_setup_accounts_sign_in_and_refusals() {
     let dir = tempfile::tempdir().unwrap();
@@ -152,6 +181,12 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         "forbidden"
     );
 
+    // The officer sees the case's action buttons.
+    let case = first_case(&c, "yellow").await;
+    open_case(&c, &case).await;
+    wait_for(&c, "[data-testid=manual-card]").await;
+    wait_for(&c, "[data-testid=phone-call]").await;
+
     // Locked by hand: only the lock screen, and the officer's own password unlocks.
     menu(&c, "menu-lock").await;
     wait_for(&c, "[data-testid=lock-screen]").await;
@@ -188,6 +223,33 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         .find(Locator::Css("[data-testid=menu-accounts]"))
         .await
         .is_err());
+    // On the same case, no action buttons for the reviewer, and Rust refuses the action.
+    open_case(&c, &case).await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await; // the case's letters loaded
+    for b in [
+        "manual-card",
+        "phone-call",
+        "take-up-yellow",
+        "take-up-red",
+        "send-sms",
+    ] {
+        assert!(
+            c.find(Locator::Css(&format!("[data-testid={b}]")))
+                .await
+                .is_err(),
+            "a reviewer sees {b}"
+        );
+    }
+    screenshot(&c, "auth-reviewer-case").await;
+    assert_eq!(
+        ipc_code(
+            &c,
+            "letters_take_up_card",
+            serde_json::json!({ "caseId": case, "color": "yellow" })
+        )
+        .await,
+        "forbidden"
+    );
     c.execute("window.location.hash = '#/accounts'", vec![])
         .await
         .unwrap();

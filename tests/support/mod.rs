@@ -215,8 +215,34 @@ pub async fn sign_in_as_new_admin(c: &Client) {
     type_into(c, "[data-testid=setup-password]", E2E_ADMIN.1).await;
     type_into(c, "[data-testid=setup-password-again]", E2E_ADMIN.1).await;
     click(c, "[data-testid=setup-submit]").await;
-    let who = text_of(c, "[data-testid=current-user]").await;
+    let who = wait_signed_in(c).await;
     assert_eq!(who.trim(), "测试管理员");
+}
+
+/// Waits (up to 60 s: on a loaded machine the first sync's transactions can keep the writer
+/// busy for a while) until the top bar names the signed-in user; returns the name. Fails with
+/// any error the page shows.
+pub async fn wait_signed_in(c: &Client) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(el) = c.find(Locator::Css("[data-testid=current-user]")).await {
+            if let Ok(t) = el.text().await {
+                if !t.trim().is_empty() {
+                    return t;
+                }
+            }
+        }
+        if Instant::now() > deadline {
+            let mut shown = Vec::new();
+            for css in [".el-message__content", ".el-form-item__error"] {
+                for el in c.find_all(Locator::Css(css)).await.unwrap_or_default() {
+                    shown.push(el.text().await.unwrap_or_default());
+                }
+            }
+            panic!("not signed in after 60 s; the page shows: {shown:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
 }
 
 /// Signs in through the sign-in page (signing out first when someone is signed in) and waits
@@ -233,5 +259,5 @@ pub async fn sign_in(c: &Client, username: &str, password: &str) {
     type_into(c, "[data-testid=sign-in-username]", username).await;
     type_into(c, "[data-testid=sign-in-password]", password).await;
     click(c, "[data-testid=sign-in-submit]").await;
-    text_of(c, "[data-testid=current-user]").await;
+    wait_signed_in(c).await;
 }
