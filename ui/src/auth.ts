@@ -3,7 +3,7 @@
 // user is signed in and unlocked. `can(action)` hides buttons the role may not use; Rust checks
 // again on every command, so hiding is a courtesy, not the control.
 import { computed, readonly, ref } from 'vue'
-import { authStatus, authTouch, type AuthStatus } from './ipc'
+import { UNAUTHENTICATED_EVENT, authStatus, authTouch, type AuthStatus } from './ipc'
 import { toApiError, type ApiError } from './apiError'
 
 const status = ref<AuthStatus | null>(null)
@@ -57,6 +57,11 @@ export function startSessionWatch(): void {
   if (started) return
   started = true
   for (const ev of ['keydown', 'pointerdown', 'wheel']) window.addEventListener(ev, onActivity, { passive: true })
+  // Any command refused as unauthenticated (wrong credentials included): re-read the status;
+  // a locked or ended session then shows the lock screen or the sign-in page.
+  window.addEventListener(UNAUTHENTICATED_EVENT, () => {
+    if (status.value?.user && !status.value.locked) void refreshAuth()
+  })
   window.setInterval(() => {
     if (status.value?.user && !status.value.locked) void refreshAuth()
   }, 20_000)

@@ -19,9 +19,15 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   try {
     return await invoke<T>(command, args)
   } catch (reason) {
-    throw toApiError(reason)
+    const error = toApiError(reason)
+    // Signed out or locked meanwhile (idle lock): auth.ts shows the lock/sign-in page at once.
+    if (error.code === 'unauthenticated') window.dispatchEvent(new CustomEvent(UNAUTHENTICATED_EVENT))
+    throw error
   }
 }
+
+/** Dispatched on `window` whenever a command fails with `unauthenticated`. */
+export const UNAUTHENTICATED_EVENT = 'jiancha:unauthenticated'
 
 // ---- Commands (one wrapper per Rust command; keep in step with src-tauri and capabilities) ----
 
