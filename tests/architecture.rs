@@ -119,3 +119,66 @@ fn no_hand_written_transactions_outside_the_store() {
         "hand-written BEGIN outside the store: {offenders:?}"
     );
 }
+
+/// Invariant: nothing touching the database, disk or network runs on the main thread.
+/// Every IPC command is `async` and hands its service call to `blocking` (spawn_blocking).
+#[test]
+fn every_command_runs_off_the_main_thread() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/commands");
+    let mut commands = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let src = std::fs::read_to_string(&p).unwrap();
+        for body in src.split("#[tauri::command]").skip(1) {
+            commands += 1;
+            let signature = body.trim_start().lines().next().unwrap_or("");
+            assert!(
+                signature.starts_with("pub async fn"),
+                "{}: command is not async: {signature}",
+                p.display()
+            );
+            let end = body.find("\n}\n").unwrap_or(body.len());
+            assert!(
+                body[..end].contains("blocking("),
+                "{}: command does not run through `blocking`: {signature}",
+                p.display()
+            );
+        }
+    }
+    assert!(commands > 10, "found only {commands} commands");
+}
+
+/// Invariant: only the edge knows JSON. The pure core (calendar arithmetic and the clock,
+/// the store, letters and charts) never touches JSON; the calendar's file importer is its
+/// one edge. (JSON lives in protocol/feed/feedsim (the wire), notify's gateway, the CLI,
+/// api/service and the shell, and as the audit log's `details` text in workflow.)
+#[test]
+fn the_pure_core_knows_no_json() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut offenders = Vec::new();
+    for krate in ["calendar", "store", "letters", "charts"] {
+        let manifest =
+            std::fs::read_to_string(root.join("crates").join(krate).join("Cargo.toml")).unwrap();
+        let mut stack = vec![root.join("crates").join(krate).join("src")];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs")
+                    && !p.ends_with("calendar/src/import.rs")
+                    && std::fs::read_to_string(&p).unwrap().contains("serde_json")
+                {
+                    offenders.push(p.display().to_string());
+                }
+            }
+        }
+        if krate != "calendar" && manifest.contains("serde_json") {
+            offenders.push(format!("crates/{krate}/Cargo.toml"));
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "JSON inside the pure core: {offenders:?}"
+    );
+}

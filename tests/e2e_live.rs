@@ -61,7 +61,10 @@ async fn the_embedded_default_syncs_and_shows_it_without_reload() {
     // A click on the status bar opens the 同步 screen, which shows the completed sync.
     click(&c, "[data-testid=sync-status]").await;
     let cases = wait_text(&c, "[data-testid=sync-cases]", 30, |t| count_of(t) > 0).await;
-    assert!(count_of(&cases) > 1_000, "cases after the demo sync: {cases}");
+    assert!(
+        count_of(&cases) > 1_000,
+        "cases after the demo sync: {cases}"
+    );
     let last = text_of(&c, "[data-testid=sync-last-success]").await;
     assert!(last.starts_with("20"), "last success instant: {last}");
     let feed = text_of(&c, "[data-testid=sync-feed]").await;

@@ -4,10 +4,10 @@
 //! (`tests/capabilities.rs` checks all three agree).
 
 mod app;
-mod letters;
-mod queues;
 mod auth;
 mod calendar;
+mod letters;
+mod queues;
 mod settings;
 mod sync;
 
