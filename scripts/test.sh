@@ -18,6 +18,11 @@ log "clippy"
 cargo clippy --workspace --all-targets --features custom-protocol -- -D warnings
 
 # The app embeds ui/dist at compile time; custom-protocol is the production asset path.
-log "cargo test (every crate; the E2E tests drive the real app under Xvfb)"
+log "cargo test (every library crate and the CLI)"
+cargo test --workspace --exclude jiancha-console --no-fail-fast
+# The app's tests: config/architecture checks and the E2E tests, which drive the real app
+# in WebKitGTK under Xvfb. One at a time: each E2E session starts an app that syncs its
+# demo feed, and two at once on 2 cores make the webview sluggish enough to time out.
+log "cargo test -p jiancha-console (E2E under Xvfb)"
 xvfb-run -a -s "-screen 0 1440x900x24" \
-  cargo test --workspace --features custom-protocol --no-fail-fast
+  cargo test -p jiancha-console --features custom-protocol --no-fail-fast -- --test-threads=1

@@ -159,12 +159,25 @@ pub async fn screenshot(c: &Client, name: &str) {
 
 /// Waits for the element at `css` (up to 20 s) and returns it.
 pub async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    wait_for_secs(c, css, 30)
+        .await
+        .unwrap_or_else(|| panic!("nothing at `{css}` after 30 s"))
+}
+
+/// Waits up to `secs` for the element at `css`.
+pub async fn wait_for_secs(
+    c: &Client,
+    css: &str,
+    secs: u64,
+) -> Option<fantoccini::elements::Element> {
+    let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
         if let Ok(el) = c.find(Locator::Css(css)).await {
-            return el;
+            return Some(el);
         }
-        assert!(Instant::now() < deadline, "nothing at `{css}` after 20 s");
+        if Instant::now() > deadline {
+            return None;
+        }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -199,8 +212,23 @@ pub async fn type_into(c: &Client, css: &str, text: &str) {
     } else {
         el.find(Locator::Css("input, textarea")).await.unwrap()
     };
-    el.clear().await.unwrap();
-    el.send_keys(text).await.unwrap();
+    // Under load WebKitWebDriver can drop a keystroke into a reactive input: type, read the
+    // value back, and retype until the field holds exactly the text.
+    let mut last = String::new();
+    for _ in 0..5 {
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        last = el
+            .prop("value")
+            .await
+            .unwrap_or_default()
+            .unwrap_or_default();
+        if last == text {
+            return;
+        }
+    }
+    panic!("`{css}` holds {last:?} after typing {text:?} five times");
 }
 
 /// Username and password of the administrator [`sign_in_as_new_admin`] creates.
@@ -248,12 +276,22 @@ pub async fn wait_signed_in(c: &Client) -> String {
 /// Signs in through the sign-in page (signing out first when someone is signed in) and waits
 /// until the top bar names the user.
 pub async fn sign_in(c: &Client, username: &str, password: &str) {
-    if c.find(Locator::Css("[data-testid=user-menu]"))
-        .await
-        .is_ok()
-    {
+    // The user menu animates open: retry the sign-out until the sign-in page shows.
+    for _ in 0..3 {
+        if c.find(Locator::Css("[data-testid=user-menu]"))
+            .await
+            .is_err()
+        {
+            break;
+        }
         click(c, "[data-testid=user-menu]").await;
         click(c, "[data-testid=menu-sign-out]").await;
+        if wait_for_secs(c, "[data-testid=sign-in-page]", 10)
+            .await
+            .is_some()
+        {
+            break;
+        }
     }
     wait_for(c, "[data-testid=sign-in-page]").await;
     type_into(c, "[data-testid=sign-in-username]", username).await;
