@@ -7,13 +7,23 @@ mod support;
 
 use fantoccini::{Client, Locator};
 use support::{
-    click, screenshot, sign_in, sign_in_as_new_admin, text_of, type_into, wait_for, Driver,
+    click, screenshot, sign_in, sign_in_as_new_admin, sign_out, text_of, type_into, wait_for,
+    wait_for_secs, Driver,
 };
 
-/// Opens an item of the user menu in the top bar.
-async fn menu(c: &Client, item: &str) {
-    click(c, "[data-testid=user-menu]").await;
-    click(c, &format!("[data-testid={item}]")).await;
+/// Opens an item of the user menu in the top bar and waits for what it shows (`shows`).
+/// The menu animates open and a click during the animation can miss, so it retries.
+async fn menu(c: &Client, item: &str, shows: &str) {
+    for _ in 0..4 {
+        click(c, "[data-testid=user-menu]").await;
+        if let Some(el) = wait_for_secs(c, &format!("[data-testid={item}]"), 5).await {
+            let _ = el.click().await;
+        }
+        if wait_for_secs(c, shows, 10).await.is_some() {
+            return;
+        }
+    }
+    wait_for(c, shows).await;
 }
 
 async fn create_account(c: &Client, username: &str, name: &str, role_label: &str, password: &str) {
@@ -120,15 +130,14 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
     );
 
     // The administrator opens accounts for an officer, a leader and a reviewer.
-    menu(&c, "menu-accounts").await;
-    wait_for(&c, "[data-testid=accounts-view]").await;
+    menu(&c, "menu-accounts", "[data-testid=accounts-view]").await;
     create_account(&c, "wang", "王监察", "监察员", "officer-pass-1").await;
     create_account(&c, "li", "李领导", "领导", "leader-pass-1").await;
     create_account(&c, "zhao", "赵查阅", "查阅人员", "reviewer-pass-1").await;
     screenshot(&c, "auth-accounts").await;
 
     // The audit screen lists those actions and verifies the chain.
-    menu(&c, "menu-audit").await;
+    menu(&c, "menu-audit", "[data-testid=audit-action]").await;
     text_of(&c, "[data-testid=audit-action]").await;
     let mut actions = Vec::new();
     for el in c
@@ -148,8 +157,7 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
     screenshot(&c, "auth-audit").await;
 
     // Sign out: the sign-in page, and nothing else.
-    menu(&c, "menu-sign-out").await;
-    wait_for(&c, "[data-testid=sign-in-page]").await;
+    sign_out(&c).await;
     assert!(c
         .find(Locator::Css("[data-testid=nav-dashboard]"))
         .await
@@ -188,8 +196,7 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
     wait_for(&c, "[data-testid=phone-call]").await;
 
     // Locked by hand: only the lock screen, and the officer's own password unlocks.
-    menu(&c, "menu-lock").await;
-    wait_for(&c, "[data-testid=lock-screen]").await;
+    menu(&c, "menu-lock", "[data-testid=lock-screen]").await;
     assert!(c
         .find(Locator::Css("[data-testid=nav-dashboard]"))
         .await

@@ -276,26 +276,39 @@ pub async fn wait_signed_in(c: &Client) -> String {
 /// Signs in through the sign-in page (signing out first when someone is signed in) and waits
 /// until the top bar names the user.
 pub async fn sign_in(c: &Client, username: &str, password: &str) {
-    // The user menu animates open: retry the sign-out until the sign-in page shows.
-    for _ in 0..3 {
-        if c.find(Locator::Css("[data-testid=user-menu]"))
-            .await
-            .is_err()
-        {
-            break;
-        }
-        click(c, "[data-testid=user-menu]").await;
-        click(c, "[data-testid=menu-sign-out]").await;
-        if wait_for_secs(c, "[data-testid=sign-in-page]", 10)
-            .await
-            .is_some()
-        {
-            break;
-        }
+    if c.find(Locator::Css("[data-testid=user-menu]"))
+        .await
+        .is_ok()
+    {
+        sign_out(c).await;
     }
     wait_for(c, "[data-testid=sign-in-page]").await;
     type_into(c, "[data-testid=sign-in-username]", username).await;
     type_into(c, "[data-testid=sign-in-password]", password).await;
     click(c, "[data-testid=sign-in-submit]").await;
     wait_signed_in(c).await;
+}
+
+/// Signs out through the user menu and waits for the sign-in page. The menu animates
+/// open, and a click during the animation can miss: retry until the sign-in page shows.
+pub async fn sign_out(c: &Client) {
+    for _ in 0..4 {
+        if wait_for_secs(c, "[data-testid=sign-in-page]", 0)
+            .await
+            .is_some()
+        {
+            return;
+        }
+        click(c, "[data-testid=user-menu]").await;
+        if let Some(item) = wait_for_secs(c, "[data-testid=menu-sign-out]", 5).await {
+            let _ = item.click().await;
+        }
+        if wait_for_secs(c, "[data-testid=sign-in-page]", 10)
+            .await
+            .is_some()
+        {
+            return;
+        }
+    }
+    wait_for(c, "[data-testid=sign-in-page]").await;
 }
