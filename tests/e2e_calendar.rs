@@ -144,7 +144,7 @@ async fn calendar_shows_national_day_and_records_an_edit_with_its_reason() {
         assert!(Instant::now() < deadline, "the edit dialog did not open");
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    input.send_keys(reason).await.unwrap();
+    support::type_into_element(&input, reason).await.unwrap();
     c.find(Locator::Css("[data-testid=edit-save]"))
         .await
         .unwrap()

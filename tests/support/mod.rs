@@ -212,11 +212,24 @@ pub async fn type_into(c: &Client, css: &str, text: &str) {
     } else {
         el.find(Locator::Css("input, textarea")).await.unwrap()
     };
+    type_into_element(&el, text)
+        .await
+        .unwrap_or_else(|last| panic!("`{css}` holds {last:?} after typing {text:?} five times"));
+}
+
+/// Types `text` into an input element until it holds exactly that text; on failure returns
+/// what it holds.
+pub async fn type_into_element(
+    el: &fantoccini::elements::Element,
+    text: &str,
+) -> Result<(), String> {
     // Under load WebKitWebDriver can drop a keystroke into a reactive input: type, read the
     // value back, and retype until the field holds exactly the text.
     let mut last = String::new();
     for _ in 0..5 {
-        el.clear().await.unwrap();
+        // WebDriver's Clear does not fire `input`, so Vue's v-model keeps (and restores) the
+        // old value: select all and delete with keystrokes instead (Ctrl+A, release, Backspace).
+        el.send_keys("\u{E009}a\u{E000}\u{E003}").await.unwrap();
         el.send_keys(text).await.unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
         last = el
@@ -225,10 +238,10 @@ pub async fn type_into(c: &Client, css: &str, text: &str) {
             .unwrap_or_default()
             .unwrap_or_default();
         if last == text {
-            return;
+            return Ok(());
         }
     }
-    panic!("`{css}` holds {last:?} after typing {text:?} five times");
+    Err(last)
 }
 
 /// Username and password of the administrator [`sign_in_as_new_admin`] creates.
