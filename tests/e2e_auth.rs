@@ -213,6 +213,7 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
     screenshot(&c, "auth-locked").await;
     type_into(&c, "[data-testid=unlock-password]", "officer-pass-1").await;
     click(&c, "[data-testid=unlock-submit]").await;
+    support::wait_gone(&c, "[data-testid=lock-screen]", 30).await;
     assert_eq!(
         text_of(&c, "[data-testid=current-user]").await.trim(),
         "王监察"

@@ -312,7 +312,11 @@ pub async fn sign_out(c: &Client) {
         {
             return;
         }
-        click(c, "[data-testid=user-menu]").await;
+        // Escape closes a dropdown left open; a click that misses is retried below.
+        if let Ok(menu) = c.find(Locator::Css("[data-testid=user-menu]")).await {
+            let _ = menu.send_keys("\u{E00C}").await;
+            let _ = menu.click().await;
+        }
         if let Some(item) = wait_for_secs(c, "[data-testid=menu-sign-out]", 5).await {
             let _ = item.click().await;
         }
@@ -324,4 +328,16 @@ pub async fn sign_out(c: &Client) {
         }
     }
     wait_for(c, "[data-testid=sign-in-page]").await;
+}
+
+/// Waits (up to `secs`) until nothing matches `css`, e.g. an overlay fading out.
+pub async fn wait_gone(c: &Client, css: &str, secs: u64) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while c.find(Locator::Css(css)).await.is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "`{css}` still shown after {secs} s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
