@@ -16,9 +16,7 @@ use support::{
 async fn menu(c: &Client, item: &str, shows: &str) {
     for _ in 0..4 {
         click(c, "[data-testid=user-menu]").await;
-        if let Some(el) = wait_for_secs(c, &format!("[data-testid={item}]"), 5).await {
-            let _ = el.click().await;
-        }
+        support::click_displayed(c, &format!("[data-testid={item}]"), 5).await;
         if wait_for_secs(c, shows, 10).await.is_some() {
             return;
         }

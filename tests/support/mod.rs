@@ -185,20 +185,10 @@ pub async fn wait_for_secs(
 /// Clicks the element at `css` once it exists and can be clicked (menus and dialogs animate
 /// in: an element may exist a moment before it is interactable).
 pub async fn click(c: &Client, css: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let last = match c.find(Locator::Css(css)).await {
-            Ok(el) => match el.click().await {
-                Ok(_) => return,
-                Err(e) => e.to_string(),
-            },
-            Err(e) => e.to_string(),
-        };
-        assert!(
-            Instant::now() < deadline,
-            "cannot click `{css}` after 20 s: {last}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
+    // Element Plus keeps closed dialogs and dropdowns in the DOM (hidden): click a displayed
+    // match, not merely the first one.
+    if !click_displayed(c, css, 20).await {
+        panic!("cannot click `{css}` after 20 s: no clickable match");
     }
 }
 
@@ -317,9 +307,7 @@ pub async fn sign_out(c: &Client) {
             let _ = menu.send_keys("\u{E00C}").await;
             let _ = menu.click().await;
         }
-        if let Some(item) = wait_for_secs(c, "[data-testid=menu-sign-out]", 5).await {
-            let _ = item.click().await;
-        }
+        click_displayed(c, "[data-testid=menu-sign-out]", 5).await;
         if wait_for_secs(c, "[data-testid=sign-in-page]", 10)
             .await
             .is_some()
@@ -338,6 +326,37 @@ pub async fn wait_gone(c: &Client, css: &str, secs: u64) {
             Instant::now() < deadline,
             "`{css}` still shown after {secs} s"
         );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Clicks the first *displayed* element matching `css` (Element Plus teleports dropdowns
+/// to <body> and keeps closed ones hidden, so the first match may be a stale, hidden copy).
+/// Returns whether a click landed within `secs`.
+pub async fn click_displayed(c: &Client, css: &str, secs: u64) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let all = c.find_all(Locator::Css(css)).await.unwrap_or_default();
+        let mut hidden = Vec::new();
+        for el in all {
+            if el.is_displayed().await.unwrap_or(false) {
+                if el.click().await.is_ok() {
+                    return true;
+                }
+            } else {
+                hidden.push(el);
+            }
+        }
+        // WebKit reports some wrappers (e.g. `display: contents`) as not displayed although
+        // they take clicks: try those too, in order.
+        for el in hidden {
+            if el.click().await.is_ok() {
+                return true;
+            }
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
