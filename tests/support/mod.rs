@@ -315,6 +315,7 @@ pub async fn sign_out(c: &Client) {
             return;
         }
     }
+    screenshot(c, "sign-out-failed").await;
     wait_for(c, "[data-testid=sign-in-page]").await;
 }
 

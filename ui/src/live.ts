@@ -53,7 +53,15 @@ function notifyNewRed(count: number, example: string | null): void {
   const t = i18n.global.t
   const title = t('live.newRedTitle')
   const body = t('live.newRedBody', { count, example: example ?? '' })
-  ElNotification({ type: 'error', title, message: body, duration: 8000, customClass: 'live-red-notice' })
+  // Bottom-right: a notice at the top right would cover the user menu and sync bar.
+  ElNotification({
+    type: 'error',
+    title,
+    message: body,
+    duration: 8000,
+    position: 'bottom-right',
+    customClass: 'live-red-notice',
+  })
   // The desktop notification is sent by Rust (src-tauri/lib.rs, through the freedesktop
   // notifier): WebKitGTK under Tauri denies the page's Notification permission.
 }
