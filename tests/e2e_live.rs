@@ -5,36 +5,8 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use fantoccini::Locator;
-use support::{click, screenshot, sign_in_as_new_admin, text_of, Driver};
-
-/// Waits until `css` has text satisfying `ok` (up to `secs`); returns it.
-async fn wait_text(
-    c: &fantoccini::Client,
-    css: &str,
-    secs: u64,
-    ok: impl Fn(&str) -> bool,
-) -> String {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let mut last = String::new();
-    loop {
-        if let Ok(el) = c.find(Locator::Css(css)).await {
-            if let Ok(t) = el.text().await {
-                if ok(t.trim()) {
-                    return t.trim().to_owned();
-                }
-                last = t;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "`{css}` never satisfied the condition in {secs} s; last text: {last:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
+use support::{click, screenshot, sign_in_as_new_admin, text_of, wait_text, Driver};
 
 fn count_of(text: &str) -> u64 {
     text.chars()

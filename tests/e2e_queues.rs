@@ -6,34 +6,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use fantoccini::{key::Key, Locator};
-use support::{click, screenshot, sign_in_as_new_admin, text_of, type_into, wait_for, Driver};
-
-/// Waits until `css` has text satisfying `ok` (up to `secs`); returns it.
-async fn wait_text(
-    c: &fantoccini::Client,
-    css: &str,
-    secs: u64,
-    ok: impl Fn(&str) -> bool,
-) -> String {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let mut last = String::new();
-    loop {
-        if let Ok(el) = c.find(Locator::Css(css)).await {
-            if let Ok(t) = el.text().await {
-                if ok(t.trim()) {
-                    return t.trim().to_owned();
-                }
-                last = t;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "`{css}` never satisfied the condition in {secs} s; last text: {last:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
+use fantoccini::key::Key;
+use support::{
+    click, screenshot, sign_in_as_new_admin, text_of, type_into, wait_for, wait_text, Driver,
+};
 
 /// The first number in a text ("共 1,234 条" → 1234).
 fn number(text: &str) -> u64 {

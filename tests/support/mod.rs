@@ -361,3 +361,29 @@ pub async fn click_displayed(c: &Client, css: &str, secs: u64) -> bool {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// Waits until `css` has text satisfying `ok` (up to `secs`); returns it.
+pub async fn wait_text(
+    c: &fantoccini::Client,
+    css: &str,
+    secs: u64,
+    ok: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let mut last = String::new();
+    loop {
+        if let Ok(el) = c.find(Locator::Css(css)).await {
+            if let Ok(t) = el.text().await {
+                if ok(t.trim()) {
+                    return t.trim().to_owned();
+                }
+                last = t;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "`{css}` never satisfied the condition in {secs} s; last text: {last:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
