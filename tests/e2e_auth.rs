@@ -16,6 +16,8 @@ use support::{
 async fn menu(c: &Client, item: &str, shows: &str) {
     for _ in 0..4 {
         click(c, "[data-testid=user-menu]").await;
+        // Let the dropdown finish sliding in before clicking an item.
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
         support::click_displayed(c, &format!("[data-testid={item}]"), 5).await;
         if wait_for_secs(c, shows, 10).await.is_some() {
             return;

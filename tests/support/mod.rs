@@ -307,7 +307,17 @@ pub async fn sign_out(c: &Client) {
             let _ = menu.send_keys("\u{E00C}").await;
             let _ = menu.click().await;
         }
+        // Let the dropdown finish sliding in: a click during the animation lands on the
+        // item above (锁定), which locks the session instead.
+        tokio::time::sleep(Duration::from_millis(600)).await;
         click_displayed(c, "[data-testid=menu-sign-out]", 5).await;
+        // Had a click locked the session anyway, 切换用户 on the lock screen signs out.
+        if wait_for_secs(c, "[data-testid=lock-screen]", 1)
+            .await
+            .is_some()
+        {
+            click(c, "[data-testid=lock-switch-user]").await;
+        }
         if wait_for_secs(c, "[data-testid=sign-in-page]", 10)
             .await
             .is_some()
