@@ -22,6 +22,10 @@ pub struct Config {
     /// The SQLite cache file.
     pub db_path: PathBuf,
     pub feed: FeedSource,
+    /// Simulated seconds per wall second of the embedded demo feed (used with
+    /// [`FeedSource::Demo`] only): [`crate::live::DEFAULT_DEMO_SPEED`] unless the shell's
+    /// `JIANCHA_DEMO_SPEED` says otherwise ([`crate::live::parse_demo_speed`]).
+    pub demo_speed: f64,
 }
 
 impl Config {
@@ -30,6 +34,7 @@ impl Config {
         Self {
             db_path: data_dir.join("jiancha.sqlite"),
             feed: FeedSource::Demo,
+            demo_speed: crate::live::DEFAULT_DEMO_SPEED,
         }
     }
 }
@@ -159,6 +164,7 @@ mod tests {
         let cfg = Config {
             db_path: p,
             feed: FeedSource::Demo,
+            demo_speed: crate::live::DEFAULT_DEMO_SPEED,
         };
         let err = Service::open(cfg).err().expect("must fail");
         assert_eq!(err.code, jiancha_api::ErrorCode::Internal);

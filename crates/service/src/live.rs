@@ -8,6 +8,14 @@
 //! Time: the feed's clock can run faster than the wall clock (the demo simulator runs at
 //! 600×). Cases are evaluated at the feed's time, extrapolated from the `server_time` of
 //! the last sync with the feed's speed ([`Live::set_feed_speed`]; 1 for a real feed).
+//! A feed faster than the wall clock is synced (not only evaluated) at each change instant:
+//! between interval syncs it moves on by speed × interval (at 20 000×, 30 s is a week of
+//! cases opened and completed), and cards evaluated on that stale data would be raised for
+//! cases already completed and miss the cases opened since.
+//!
+//! The demo feed's speed is [`Config::demo_speed`](crate::Config::demo_speed): 600 by
+//! default, `JIANCHA_DEMO_SPEED` in the shell ([`parse_demo_speed`]) so that E2E tests see a
+//! working day pass in seconds.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,6 +30,31 @@ use jiancha_store::Db;
 
 use crate::settings::{self, chrono_free_now, Settings};
 use crate::Service;
+
+/// The embedded demo feed's default speed: simulated seconds per wall second (a working day
+/// of office hours passes in under a minute).
+pub const DEFAULT_DEMO_SPEED: f64 = 600.0;
+/// The fastest demo feed: a simulated day per wall second.
+pub const MAX_DEMO_SPEED: f64 = 86_400.0;
+
+/// Parses a demo-feed speed (the shell's `JIANCHA_DEMO_SPEED`): a number from 1 (real time)
+/// to [`MAX_DEMO_SPEED`]. The error names the variable, the value and the range.
+pub fn parse_demo_speed(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (1.0..=MAX_DEMO_SPEED).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "JIANCHA_DEMO_SPEED 无效: {text:?}，须为 1–{MAX_DEMO_SPEED} 之间的数 \
+             (invalid JIANCHA_DEMO_SPEED {text:?}: simulated seconds per wall second, \
+             a number from 1 to {MAX_DEMO_SPEED})"
+        )),
+    }
+}
+
+/// How often the demo simulator's ticker publishes: every simulated hour or so, between
+/// 0.1 s and 1 s of wall time (1 s at the default 600×).
+fn demo_tick(speed: f64) -> Duration {
+    Duration::from_secs_f64((3600.0 / speed).clamp(0.1, 1.0))
+}
 
 /// Where the loop reports. Implemented by the shell (Tauri events) and by tests.
 pub trait LiveSink: Send + Sync + 'static {
@@ -106,6 +139,11 @@ impl Live {
     /// Simulated feed seconds per wall second (the demo feed: 600).
     pub fn set_feed_speed(&self, speed: f64) {
         *lock(&self.speed) = speed.max(1e-3);
+    }
+
+    /// Simulated feed seconds per wall second.
+    pub fn feed_speed(&self) -> f64 {
+        *lock(&self.speed)
     }
 
     /// The feed's clock now: the last `server_time` extrapolated, or the wall clock.
@@ -454,6 +492,12 @@ pub async fn run(svc: Arc<Service>, sink: Arc<dyn LiveSink>) {
                 break;
             }
             if change.is_some_and(|c| Instant::now() >= c) {
+                // A feed faster than the wall clock (the demo) has moved on since the last
+                // sync by speed × the time since: sync it, and evaluate on fresh data (the
+                // cycle evaluates). A stopped loop stays stopped until asked.
+                if !stopped && live.feed_speed() > 1.0 {
+                    break;
+                }
                 let settings = {
                     let svc = svc.clone();
                     blocking(move || load_settings(&svc)).await
@@ -476,7 +520,8 @@ pub async fn run(svc: Arc<Service>, sink: Arc<dyn LiveSink>) {
 }
 
 /// Starts the embedded demo feed (the simulator's console preset: 20 000 cases of history
-/// ending now, then live at 600×) on loopback, on the current async runtime, and makes it the
+/// ending now, then live at [`Config::demo_speed`](crate::Config::demo_speed), 600× by
+/// default) on loopback, on the current async runtime, and makes it the
 /// start-up feed. Returns its URL (`http://127.0.0.1:PORT`).
 pub async fn start_demo_feed(svc: &Arc<Service>) -> Result<String, String> {
     let live = svc.live();
@@ -493,7 +538,11 @@ pub async fn start_demo_feed(svc: &Arc<Service>) -> Result<String, String> {
         let now = jiancha_protocol::Timestamp::from_unix(history_end)
             .ok_or("系统时钟超出范围 (the wall clock is out of range)")?;
         let mut cfg = jiancha_feedsim::ServeConfig::console_demo(now, Arc::new(Instant::now));
-        let speed = cfg.live.as_ref().map_or(1.0, |l| l.speed);
+        let speed = svc.config().demo_speed.clamp(1.0, MAX_DEMO_SPEED);
+        if let Some(live) = cfg.live.as_mut() {
+            live.speed = speed;
+            live.tick = demo_tick(speed);
+        }
         // The simulator's live clock = history end + speed × (its clock − its first reading):
         // every reading after the first is ahead by the simulated time already run, so the
         // ticker continues from there.
@@ -582,6 +631,136 @@ fn put(db: &mut Db, key: &str, value: i64) -> Result<(), String> {
 mod tests {
     use super::*;
     use crate::{Config, FeedSource};
+
+    #[test]
+    fn the_demo_speed_is_a_number_from_1_to_86400_and_a_bad_one_is_named() {
+        for (text, want) in [
+            ("600", 600.0),
+            (" 20000 ", 20_000.0),
+            ("1", 1.0),
+            ("1.5", 1.5),
+            ("86400", MAX_DEMO_SPEED),
+            ("2e4", 20_000.0),
+        ] {
+            assert_eq!(parse_demo_speed(text), Ok(want), "{text:?}");
+        }
+        for bad in [
+            "", "fast", "0", "0.5", "-600", "86401", "1e9", "NaN", "inf", "600x",
+        ] {
+            let e = parse_demo_speed(bad).expect_err(bad);
+            assert!(
+                e.contains("JIANCHA_DEMO_SPEED") && e.contains(&format!("{bad:?}")),
+                "{bad:?}: {e}"
+            );
+            assert!(e.contains("1 to 86400"), "the range is named: {e}");
+        }
+    }
+
+    #[test]
+    fn the_demo_ticker_publishes_about_every_simulated_hour() {
+        assert_eq!(demo_tick(DEFAULT_DEMO_SPEED), Duration::from_secs(1));
+        assert_eq!(demo_tick(1.0), Duration::from_secs(1));
+        assert_eq!(demo_tick(36_000.0), Duration::from_millis(100));
+        assert_eq!(demo_tick(MAX_DEMO_SPEED), Duration::from_millis(100));
+        let t = demo_tick(7_200.0);
+        assert_eq!(t, Duration::from_millis(500));
+    }
+
+    #[derive(Default)]
+    struct Recorder {
+        status: Mutex<Vec<SyncStatus>>,
+        signals: Mutex<Vec<SignalsChanged>>,
+    }
+
+    impl LiveSink for Recorder {
+        fn progress(&self, _: &SyncProgress) {}
+        fn status(&self, s: &SyncStatus) {
+            lock(&self.status).push(s.clone());
+        }
+        fn signals(&self, s: &SignalsChanged) {
+            lock(&self.signals).push(s.clone());
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_fast_feed_is_synced_at_each_change_instant_not_only_every_interval() {
+        // A small city live at 43 200× (half a day per second); the sync interval stays 30 s.
+        let speed = 43_200.0;
+        let mut sim_cfg =
+            jiancha_feedsim::ServeConfig::new(jiancha_feedsim::WorldConfig::new(7, 300));
+        sim_cfg.live = Some(jiancha_feedsim::LiveConfig {
+            speed,
+            tick: demo_tick(speed),
+            clock: Arc::new(Instant::now),
+        });
+        let sim = jiancha_feedsim::serve(sim_cfg).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = Config::embedded_default(dir.path());
+        cfg.feed = FeedSource::Remote { url: sim.url() };
+        let svc = Arc::new(Service::open(cfg).unwrap());
+        svc.live().set_feed_speed(speed);
+        let rec = Arc::new(Recorder::default());
+        let task = tokio::spawn(run(svc.clone(), rec.clone()));
+        let syncs = || {
+            lock(&rec.status)
+                .iter()
+                .filter(|s| s.state == SyncState::Syncing)
+                .count()
+        };
+        let wall = Instant::now();
+        while syncs() < 4 && wall.elapsed() < Duration::from_secs(20) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        task.abort();
+        let n = syncs();
+        assert!(
+            n >= 4,
+            "{n} syncs in {:?}: the change instants of a fast feed sync it",
+            wall.elapsed()
+        );
+        // Each sync was followed by an evaluation at a later feed instant, with no error.
+        let sig = lock(&rec.signals).clone();
+        assert!(
+            sig.len() >= n - 1,
+            "{} evaluations for {n} syncs",
+            sig.len()
+        );
+        let at: Vec<i64> = sig.iter().filter_map(|s| s.signals.evaluated_at).collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+        assert!(lock(&rec.status).iter().all(|s| s.last_error.is_none()));
+        // The cache holds what the feed has published up to its last sync: the new cases too.
+        let cases: i64 = svc
+            .db()
+            .unwrap()
+            .conn()
+            .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
+            .unwrap();
+        assert!(cases > 300, "live cases arrived: {cases}");
+        sim.shutdown().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_feed_runs_at_the_configured_speed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = Config::embedded_default(dir.path());
+        cfg.demo_speed = 36_000.0;
+        let svc = Arc::new(Service::open(cfg).unwrap());
+        start_demo_feed(&svc).await.unwrap();
+        assert_eq!(
+            svc.live().feed_speed(),
+            36_000.0,
+            "the loop extrapolates with it"
+        );
+        let start = lock(&svc.demo).as_ref().unwrap().sim_now().unix();
+        let wall = Instant::now();
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        let ran = lock(&svc.demo).as_ref().unwrap().sim_now().unix() - start;
+        let bound = (wall.elapsed().as_secs_f64() * 36_000.0) as i64;
+        // 1.2 s at 36 000× is 12 simulated hours; the 0.1 s ticker lags by at most one hour
+        // (plus scheduling on a loaded machine).
+        assert!(ran >= 8 * 3600, "simulated {ran} s in 1.2 s");
+        assert!(ran <= bound + 3600, "simulated {ran} s, at most {bound} s");
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_demo_city_is_the_same_after_a_restart_and_its_time_resumes() {

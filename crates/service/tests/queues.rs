@@ -45,6 +45,7 @@ fn fixture() -> &'static Fixture {
             let svc = Service::open(Config {
                 db_path: path,
                 feed: FeedSource::Remote { url: h.url() },
+                demo_speed: jiancha_service::live::DEFAULT_DEMO_SPEED,
             })
             .unwrap();
             // Everything here needs a signed-in user.
