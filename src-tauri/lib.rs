@@ -61,11 +61,20 @@ impl EventSink {
                     "新增红牌",
                     &body,
                 ])
-                .status();
-            if let Err(e) = result {
-                if first_failure {
-                    tracing::warn!(error = %e, "desktop notification unavailable (notify-send)");
-                }
+                .output();
+            // Without a notification daemon or a session bus, notify-send exits at once with
+            // a message on its stderr (captured here, not the console's): logged once.
+            let failure = match result {
+                Ok(out) if out.status.success() => None,
+                Ok(out) => Some(format!(
+                    "{}: {}",
+                    out.status,
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )),
+                Err(e) => Some(e.to_string()),
+            };
+            if let (Some(error), true) = (failure, first_failure) {
+                tracing::warn!(%error, "desktop notification unavailable (notify-send)");
             }
         });
     }
@@ -98,7 +107,8 @@ pub struct AppState {
 }
 
 /// Resolves the start-up configuration: the embedded default (demo feed, a SQLite file in
-/// the app's data dir) unless `JIANCHA_DB` / `JIANCHA_FEED_URL` say otherwise.
+/// the app's data dir) unless `JIANCHA_DB` / `JIANCHA_FEED_URL` / `JIANCHA_DEMO_SPEED` say
+/// otherwise.
 fn config(app: &tauri::App) -> Result<Config, Box<dyn std::error::Error>> {
     let data_dir = app.path().app_data_dir()?;
     let mut cfg = Config::embedded_default(&data_dir);
@@ -110,6 +120,14 @@ fn config(app: &tauri::App) -> Result<Config, Box<dyn std::error::Error>> {
             cfg.feed = FeedSource::Remote { url };
         }
     }
+    // The demo feed's speed (E2E tests run it fast); a bad value is logged and the default
+    // kept: a typo in a demo knob should not keep the console from starting.
+    if let Some(v) = std::env::var_os("JIANCHA_DEMO_SPEED") {
+        match live::parse_demo_speed(&v.to_string_lossy()) {
+            Ok(speed) => cfg.demo_speed = speed,
+            Err(e) => tracing::error!(error = %e, default = cfg.demo_speed, "demo feed speed"),
+        }
+    }
     Ok(cfg)
 }
 
@@ -119,7 +137,7 @@ pub fn run() {
             let log_dir = app.path().app_log_dir()?;
             logging::init(&log_dir);
             let cfg = config(app)?;
-            tracing::info!(db = %cfg.db_path.display(), feed = ?cfg.feed, "starting");
+            tracing::info!(db = %cfg.db_path.display(), feed = ?cfg.feed, demo_speed = cfg.demo_speed, "starting");
             let demo = cfg.feed == FeedSource::Demo;
             let service = Arc::new(Service::open(cfg).map_err(|e| e.message)?);
             // Letter templates from the bundle's assets/letters when present (changed without a rebuild), else embedded.
