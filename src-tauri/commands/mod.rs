@@ -9,6 +9,7 @@ mod calendar;
 mod letters;
 mod queues;
 mod settings;
+mod sms;
 mod sync;
 
 use jiancha_api::ApiError;
@@ -48,6 +49,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         letters::letters_measure,
         letters::letters_phone_call,
         letters::letters_queue_sms,
+        sms::notice_settings_get,
+        sms::notice_settings_update,
+        sms::sms_contacts_list,
+        sms::sms_contacts_import,
+        sms::sms_contact_delete,
+        sms::sms_test_send,
         queues::queue_page,
         queues::queue_counts,
         queues::finding_page,

@@ -382,3 +382,39 @@ export function lettersPhoneCall(caseId: string, handler: string, calledAt: stri
 export function lettersQueueSms(caseId: string, phone: string): Promise<NoticeDto> {
   return call<NoticeDto>('letters_queue_sms', { caseId, phone })
 }
+
+// ---- Notices and SMS: gateway settings, the directory (issue 6 item 1; Rust: service::sms) ----
+
+import type { NoticeSettingsView } from './bindings/NoticeSettingsView'
+import type { NoticeSettingsUpdate } from './bindings/NoticeSettingsUpdate'
+import type { DispatchReport } from './bindings/DispatchReport'
+import type { ContactDto } from './bindings/ContactDto'
+import type { ContactImportResult } from './bindings/ContactImportResult'
+import type { SmsTestResult } from './bindings/SmsTestResult'
+import type { SmsDto } from './bindings/SmsDto'
+import type { SmsEventDto } from './bindings/SmsEventDto'
+
+export type { NoticeSettingsView, NoticeSettingsUpdate, DispatchReport, ContactDto, ContactImportResult, SmsTestResult, SmsDto, SmsEventDto }
+
+/** `notice_settings_get`: gateway, quiet hours, escalation, the centre's facts (secrets as hints). */
+export function noticeSettingsGet(): Promise<NoticeSettingsView> {
+  return call<NoticeSettingsView>('notice_settings_get')
+}
+/** `notice_settings_update`: absent fields stay; `secret: ''` removes the stored secret. */
+export function noticeSettingsUpdate(update: NoticeSettingsUpdate): Promise<NoticeSettingsView> {
+  return call<NoticeSettingsView>('notice_settings_update', { update })
+}
+export function smsContactsList(): Promise<ContactDto[]> {
+  return call<ContactDto[]>('sms_contacts_list')
+}
+/** Lines `部门编码,角色,姓名,手机号码`; all or nothing. */
+export function smsContactsImport(text: string): Promise<ContactImportResult> {
+  return call<ContactImportResult>('sms_contacts_import', { text })
+}
+export function smsContactDelete(id: number): Promise<void> {
+  return call<void>('sms_contact_delete', { id })
+}
+/** One test message through the configured gateway, now. */
+export function smsTestSend(phone: string): Promise<SmsTestResult> {
+  return call<SmsTestResult>('sms_test_send', { phone })
+}

@@ -173,6 +173,8 @@ pub struct CaseLettersDto {
     pub measures: Vec<MeasureDto>,
     /// Why SMS cannot be sent from here, when it cannot (no gateway configured).
     pub sms_unavailable: Option<String>,
+    /// Every SMS of the case with its history (handler, escalations, retries).
+    pub sms: Vec<crate::sms::SmsDto>,
 }
 
 /// Filters of the 文书 list.

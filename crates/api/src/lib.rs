@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub mod settings;
+pub mod sms;
 pub mod sync;
 
 pub mod auth;
@@ -125,6 +126,14 @@ pub fn bindings() -> Vec<(String, String)> {
         sync::QuarantineRecord,
         settings::SettingsView,
         settings::SettingsUpdate,
+        sms::NoticeSettingsView,
+        sms::NoticeSettingsUpdate,
+        sms::DispatchReport,
+        sms::ContactDto,
+        sms::ContactImportResult,
+        sms::SmsTestResult,
+        sms::SmsEventDto,
+        sms::SmsDto,
         auth::AccountRole,
         auth::SessionUser,
         auth::AuthStatus,

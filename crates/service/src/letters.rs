@@ -281,16 +281,21 @@ fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> {
     })
 }
 
-/// Issuer, contact and leader facts: not in the feed; the center's own (demo values until a
-/// settings screen stores them — see docs/workflows.md).
-fn center_facts(f: &mut BTreeMap<String, String>) {
+/// Issuer, contact and leader facts: not in the feed; the center's own from 设置 › 通知与短信
+/// (`crate::sms::center_facts`), demo values for those not set yet (docs/workflows.md).
+fn center_facts(db: &Db, f: &mut BTreeMap<String, String>) -> Result<(), ApiError> {
+    let own = crate::sms::center_facts(db)?;
     let demo = jiancha_letters::demo_facts(LetterKind::Admonition);
     for k in ["issuer", "contact_name", "contact_phone"] {
-        f.entry(k.to_string())
-            .or_insert_with(|| demo.get(k).cloned().unwrap_or_default());
+        let v = own
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| demo.get(k).cloned().unwrap_or_default());
+        f.entry(k.to_string()).or_insert(v);
     }
     f.entry("leader".into())
         .or_insert_with(|| "分管领导".to_string());
+    Ok(())
 }
 
 /// Facts for a letter about several cards: the first card's case gives the details; the case
@@ -303,7 +308,7 @@ fn facts_for_cards(db: &Db, cards: &[Card]) -> Result<BTreeMap<String, String>, 
     let mut f = case_facts(db, &first)?.facts;
     let nos: Vec<String> = cards.iter().filter_map(|c| c.case_id.clone()).collect();
     f.insert("case_no".into(), nos.join("、"));
-    center_facts(&mut f);
+    center_facts(db, &mut f)?;
     Ok(f)
 }
 
@@ -490,7 +495,7 @@ fn red_dto(
     })
 }
 
-fn notice_dto(n: Notice) -> NoticeDto {
+pub(crate) fn notice_dto(n: Notice) -> NoticeDto {
     NoticeDto {
         case_id: n.case_id,
         handler: n.handler,
@@ -1117,24 +1122,17 @@ pub fn record_measure(
     .map_err(wf_err)
 }
 
-/// Why SMS cannot be sent from this console. No gateway configuration is stored yet, so the
-/// page says so instead of pretending to send (Art. B6: the phone call is recorded instead).
-pub fn sms_unavailable_reason() -> Option<String> {
-    Some("未配置短信网关：请在设置中配置短信平台后再发送；当前可登记电话通知。/ No SMS gateway is configured.".into())
-}
-
-/// Queues a warning SMS (Art. B6). Refused with `unavailable` while no gateway is configured.
+/// Queues a warning SMS (Art. B6) to the case's handler (`phone` empty = the directory's
+/// number). Refused with `unavailable` while no gateway is configured (the page then offers
+/// the phone call instead).
 pub fn queue_sms(
-    _svc: &Service,
-    _session: &mut Session,
-    _case_id: &str,
-    _phone: &str,
-    _now: DateTime<Utc>,
+    svc: &Service,
+    session: &mut Session,
+    case_id: &str,
+    phone: &str,
+    now: DateTime<Utc>,
 ) -> Result<NoticeDto, ApiError> {
-    Err(ApiError::new(
-        ErrorCode::Unavailable,
-        sms_unavailable_reason().unwrap_or_default(),
-    ))
+    crate::sms::queue(svc, session, case_id, phone, now)
 }
 
 /// Records a warning phone call (Art. B6): to whom (defaults to the case's handler), when,
@@ -1247,7 +1245,8 @@ pub fn case_letters(
             .map(notice_dto)
             .collect(),
         measures,
-        sms_unavailable: sms_unavailable_reason(),
+        sms_unavailable: crate::sms::unavailable_reason(&db),
+        sms: crate::sms::for_case(&db, case_id)?,
     })
 }
 

@@ -15,6 +15,7 @@ pub mod letters;
 pub mod live;
 pub mod queues;
 pub mod settings;
+pub mod sms;
 pub mod sync;
 
 pub use app::{Config, FeedSource, Service};

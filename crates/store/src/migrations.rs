@@ -35,6 +35,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_feed_logs"),
     migration!(20, "0020_workflow"),
     migration!(40, "0040_sms"),
+    migration!(41, "0041_sms_contacts"),
     migration!(50, "0050_calendar_edits"),
     migration!(60, "0060_settings"),
     migration!(61, "0061_queue_search"),

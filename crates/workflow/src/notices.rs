@@ -188,6 +188,22 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Result<Notice> {
     let actor = authorize(session, Action::CreateNotice, now)?;
+    insert(db, &actor, n, now)
+}
+
+/// Creates a notice on the system's own initiative (Art. B6: a case entering 预警 is notified
+/// automatically; Art. A8: the escalation chain tells the section chief and the leader in
+/// charge). Recorded in the journal with the system actor.
+pub fn create_system(
+    db: &mut Db,
+    sys: &SystemActor,
+    n: &NewNotice<'_>,
+    now: DateTime<Utc>,
+) -> Result<Notice> {
+    insert(db, sys.actor(), n, now)
+}
+
+fn insert(db: &mut Db, actor: &Actor, n: &NewNotice<'_>, now: DateTime<Utc>) -> Result<Notice> {
     let case_id = required("case_id", n.case_id)?;
     let handler = required("handler", n.handler)?;
     let phone = optional(n.phone);
@@ -215,7 +231,7 @@ pub fn create(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![id, case_id, handler, phone, n.channel.code(), NoticeState::Pending.code(), fmt_instant(now), actor.name, actor.workstation],
         )?;
-        journal::record(tx, &actor, now, Step {
+        journal::record(tx, actor, now, Step {
             workflow: "notice",
             subject_id: &id,
             from: None,

@@ -4,6 +4,7 @@ import type { CardDto } from "./CardDto";
 import type { MeasureDto } from "./MeasureDto";
 import type { NoticeDto } from "./NoticeDto";
 import type { RedCaseDto } from "./RedCaseDto";
+import type { SmsDto } from "./SmsDto";
 
 /**
  * Everything the case screen shows about a case's cards and letters.
@@ -16,4 +17,8 @@ signal: string | null, cards: Array<CardDto>, admonitions: Array<AdmonitionDto>,
 /**
  * Why SMS cannot be sent from here, when it cannot (no gateway configured).
  */
-sms_unavailable: string | null, };
+sms_unavailable: string | null, 
+/**
+ * Every SMS of the case with its history (handler, escalations, retries).
+ */
+sms: Array<SmsDto>, };

@@ -2,6 +2,7 @@ import type { MessageSchema } from './zh-CN'
 import authEn from './auth.en'
 import lettersEn from './letters.en'
 import liveEn from './live.en'
+import noticesEn from './notices.en'
 
 // English UI text; same keys and placeholders as zh-CN.ts (checked by i18n.test.ts).
 const en: MessageSchema = {
@@ -303,6 +304,7 @@ const en: MessageSchema = {
   auth: authEn,
   letters: lettersEn,
   live: liveEn,
+  notices: noticesEn,
   errors: {
     format: '{title}: {message}',
     title: 'Error',

@@ -5,6 +5,7 @@
 import authZh from './auth.zh-CN'
 import lettersZh from './letters.zh-CN'
 import liveZh from './live.zh-CN'
+import noticesZh from './notices.zh-CN'
 
 const zhCN = {
   app: {
@@ -305,6 +306,7 @@ const zhCN = {
   auth: authZh,
   letters: lettersZh,
   live: liveZh,
+  notices: noticesZh,
   errors: {
     format: '{title}：{message}',
     title: '出错了',

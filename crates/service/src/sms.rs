@@ -1,0 +1,1396 @@
+//! Warning notices by SMS in the app (Art. B6, A8): the notice settings (gateway, quiet hours,
+//! escalation, the centre's own facts), the notices directory (通讯录), manual and automatic
+//! notices, and the dispatcher the background loop runs.
+//!
+//! The pieces are `jiancha-notify` (gateway adapter, quiet hours, escalation arithmetic, the
+//! stored SMS and their history) and `jiancha-workflow::notices` (the notice's state machine,
+//! journaled). This module bridges them:
+//!
+//! 1. a case enters 预警 → (auto, when switched on and the handler's number is in the
+//!    directory) `notices::create_system` + `notify::store::schedule` (quiet hours applied);
+//!    an officer can also send one from the case (`queue`);
+//! 2. each dispatcher pass: `store::send_due` → `notices::mark_sent` / `mark_failed`;
+//!    `store::poll_receipts` → `mark_delivered` / `mark_failed`;
+//! 3. escalation (Art. A8 **[decision]**, docs/sms.md): for a case told to its handler and
+//!    still open, `next_escalation` says when the section chief and then the leader in charge
+//!    are due (working time, quiet hours), and a failed SMS is retried; each becomes a new
+//!    notice and SMS, so every attempt stays visible on the case.
+//!
+//! Time: SMS reach real people, so the dispatcher works on the wall clock (passed in). The
+//! cases' signals are at the feed's clock (the demo runs faster); "entered 预警 after auto
+//! notices were switched on" compares feed instants with feed instants.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveTime, SecondsFormat, Utc};
+use jiancha_api::letters::NoticeDto;
+use jiancha_api::sms::{
+    ContactDto, ContactImportResult, DispatchReport, NoticeSettingsUpdate, NoticeSettingsView,
+    SmsDto, SmsEventDto, SmsTestResult,
+};
+use jiancha_api::{ApiError, ErrorCode};
+use jiancha_calendar::Calendar;
+use jiancha_notify::store::{self as sms_store, NewSms};
+use jiancha_notify::{
+    next_escalation, Credentials, Delay, DeliveryStatus, Escalation, EscalationPolicy,
+    EscalationStep, HttpSmsConfig, HttpSmsGateway, MessageTemplate, NoticeAttempt, QuietPolicy,
+    Role, SmsGateway, SmsRequest, SmsState,
+};
+use jiancha_store::rusqlite::{params, OptionalExtension};
+use jiancha_store::Db;
+use jiancha_workflow::auth::{Action, Session, SystemActor};
+use jiancha_workflow::notices::{self, Channel, NewNotice};
+
+use crate::error::{internal, invalid};
+use crate::settings::token_hint;
+use crate::Service;
+
+/// The message every notice uses (handler, escalation and retries alike). `{recipient}` is
+/// the person told, `{status}` says how late the case is.
+pub const DEFAULT_TEMPLATE: &str =
+    "{recipient}同志：{unit}承办的“{item}”（办件编号{case_no}，承办人{handler}）{status}，请抓紧办理。【{sign}】";
+
+/// Auth schemes of the HTTP adapter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    Bearer,
+    AppKey,
+}
+
+impl Auth {
+    fn code(self) -> &'static str {
+        match self {
+            Auth::Bearer => "bearer",
+            Auth::AppKey => "app_key",
+        }
+    }
+}
+
+/// The stored notice settings. `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NoticeConfig {
+    pub send_url: String,
+    pub status_url: String,
+    pub auth: Auth,
+    pub secret: Option<String>,
+    pub app_key: Option<String>,
+    pub sign_name: String,
+    pub template_code: String,
+    pub template: String,
+    pub quiet_morning: String,
+    pub quiet_night: String,
+    pub workdays_only: bool,
+    pub auto_warning: bool,
+    pub chief_after_hours: u32,
+    pub leader_after_days: u32,
+    pub center_name: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
+impl Default for NoticeConfig {
+    fn default() -> Self {
+        NoticeConfig {
+            send_url: String::new(),
+            status_url: String::new(),
+            auth: Auth::Bearer,
+            secret: None,
+            app_key: None,
+            sign_name: "电子监察".into(),
+            template_code: String::new(),
+            template: DEFAULT_TEMPLATE.into(),
+            quiet_morning: "08:00".into(),
+            quiet_night: "20:00".into(),
+            workdays_only: true,
+            auto_warning: true,
+            chief_after_hours: 4,
+            leader_after_days: 1,
+            center_name: String::new(),
+            contact_name: String::new(),
+            contact_phone: String::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for NoticeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NoticeConfig")
+            .field("send_url", &self.send_url)
+            .field("status_url", &self.status_url)
+            .field("auth", &self.auth)
+            .field("secret", &self.secret.as_deref().map(token_hint))
+            .field("sign_name", &self.sign_name)
+            .field("quiet", &(&self.quiet_morning, &self.quiet_night))
+            .field("workdays_only", &self.workdays_only)
+            .field("auto_warning", &self.auto_warning)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NoticeConfig {
+    /// A send URL and the credentials its scheme needs are stored.
+    pub fn configured(&self) -> bool {
+        !self.send_url.is_empty()
+            && self.secret.is_some()
+            && (self.auth == Auth::Bearer || self.app_key.is_some())
+    }
+
+    pub fn quiet_policy(&self) -> Result<QuietPolicy, ApiError> {
+        let m = parse_hm("quiet_morning", &self.quiet_morning)?;
+        let n = parse_hm("quiet_night", &self.quiet_night)?;
+        QuietPolicy::new(m, n, self.workdays_only).map_err(|e| invalid(e.to_string()))
+    }
+
+    /// Handler at once; the chief and the leader after the configured working time (0 = the
+    /// step is left out).
+    pub fn escalation_policy(&self) -> EscalationPolicy {
+        let mut steps = vec![EscalationStep {
+            role: Role::Handler,
+            after: Delay::WorkingHours(0),
+        }];
+        if self.chief_after_hours > 0 {
+            steps.push(EscalationStep {
+                role: Role::SectionChief,
+                after: Delay::WorkingHours(self.chief_after_hours),
+            });
+        }
+        if self.leader_after_days > 0 {
+            steps.push(EscalationStep {
+                role: Role::LeaderInCharge,
+                after: Delay::WorkingDays(self.leader_after_days),
+            });
+        }
+        EscalationPolicy {
+            steps,
+            ..EscalationPolicy::default()
+        }
+    }
+
+    /// The HTTP adapter for these settings.
+    pub fn gateway(&self) -> Result<HttpSmsGateway, ApiError> {
+        if !self.configured() {
+            return Err(unavailable());
+        }
+        let secret = self.secret.clone().unwrap_or_default();
+        let credentials = match self.auth {
+            Auth::Bearer => Credentials::Bearer { token: secret },
+            Auth::AppKey => Credentials::AppKey {
+                key: self.app_key.clone().unwrap_or_default(),
+                secret,
+            },
+        };
+        let template = MessageTemplate::parse(&self.template)
+            .map_err(|e| invalid(format!("短信模板 (template) 无效: {e}")))?;
+        let mut cfg = HttpSmsConfig::new(&self.send_url, credentials, template);
+        cfg.status_url = (!self.status_url.is_empty()).then(|| self.status_url.clone());
+        cfg.sign_name = self.sign_name.clone();
+        cfg.template_code = (!self.template_code.is_empty()).then(|| self.template_code.clone());
+        HttpSmsGateway::new(cfg).map_err(|e| invalid(e.to_string()))
+    }
+}
+
+fn unavailable() -> ApiError {
+    ApiError::new(
+        ErrorCode::Unavailable,
+        "未配置短信网关：请在“设置 › 通知与短信”中配置短信平台后再发送；当前可登记电话通知。/ No SMS gateway is configured.",
+    )
+}
+
+/// `HH:MM` (CST); `24:00` is the end of the day.
+fn parse_hm(field: &str, v: &str) -> Result<NaiveTime, ApiError> {
+    let v = v.trim();
+    if v == "24:00" {
+        return Ok(NaiveTime::from_hms_milli_opt(23, 59, 59, 999).expect("valid time"));
+    }
+    NaiveTime::parse_from_str(v, "%H:%M")
+        .map_err(|_| invalid(format!("{field} 须为 HH:MM 格式的时刻 (got {v:?})")))
+}
+
+// ---------------------------------------------------------------- stored settings
+
+const KEYS: &[&str] = &[
+    "notice.send_url",
+    "notice.status_url",
+    "notice.auth",
+    "notice.secret",
+    "notice.app_key",
+    "notice.sign_name",
+    "notice.template_code",
+    "notice.template",
+    "notice.quiet_morning",
+    "notice.quiet_night",
+    "notice.workdays_only",
+    "notice.auto_warning",
+    "notice.chief_after_hours",
+    "notice.leader_after_days",
+    "center.name",
+    "center.contact_name",
+    "center.contact_phone",
+];
+
+/// (key, value as stored, value as logged/audited: secrets as their hint).
+fn entries(c: &NoticeConfig) -> Vec<(&'static str, Option<String>, String)> {
+    let hint = |s: &Option<String>| s.as_deref().map(token_hint).unwrap_or_default();
+    let key_hint = |s: &Option<String>| {
+        s.as_deref()
+            .map(jiancha_notify::gateway::redact)
+            .unwrap_or_default()
+    };
+    let v = |s: &str| Some(s.to_string());
+    vec![
+        (KEYS[0], v(&c.send_url), c.send_url.clone()),
+        (KEYS[1], v(&c.status_url), c.status_url.clone()),
+        (KEYS[2], v(c.auth.code()), c.auth.code().into()),
+        (KEYS[3], c.secret.clone(), hint(&c.secret)),
+        (KEYS[4], c.app_key.clone(), key_hint(&c.app_key)),
+        (KEYS[5], v(&c.sign_name), c.sign_name.clone()),
+        (KEYS[6], v(&c.template_code), c.template_code.clone()),
+        (KEYS[7], v(&c.template), c.template.clone()),
+        (KEYS[8], v(&c.quiet_morning), c.quiet_morning.clone()),
+        (KEYS[9], v(&c.quiet_night), c.quiet_night.clone()),
+        (
+            KEYS[10],
+            v(&c.workdays_only.to_string()),
+            c.workdays_only.to_string(),
+        ),
+        (
+            KEYS[11],
+            v(&c.auto_warning.to_string()),
+            c.auto_warning.to_string(),
+        ),
+        (
+            KEYS[12],
+            v(&c.chief_after_hours.to_string()),
+            c.chief_after_hours.to_string(),
+        ),
+        (
+            KEYS[13],
+            v(&c.leader_after_days.to_string()),
+            c.leader_after_days.to_string(),
+        ),
+        (KEYS[14], v(&c.center_name), c.center_name.clone()),
+        (KEYS[15], v(&c.contact_name), c.contact_name.clone()),
+        (KEYS[16], v(&c.contact_phone), c.contact_phone.clone()),
+    ]
+}
+
+/// Reads the notice settings (defaults for missing keys; an unreadable stored value is an
+/// error naming its key).
+pub fn load(db: &Db) -> Result<NoticeConfig, ApiError> {
+    let mut stored: BTreeMap<String, String> = BTreeMap::new();
+    {
+        let mut st = db
+            .conn()
+            .prepare(
+                "SELECT key, value FROM app_settings WHERE key LIKE 'notice.%' OR key LIKE 'center.%'",
+            )
+            .map_err(internal)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(internal)?;
+        for r in rows {
+            let (k, v) = r.map_err(internal)?;
+            stored.insert(k, v);
+        }
+    }
+    let d = NoticeConfig::default();
+    let s = |k: &str, d: &str| stored.get(k).cloned().unwrap_or_else(|| d.to_string());
+    let bad = |k: &str, v: &str| internal(format!("设置 {k} 的存储值无法读取: {v:?}"));
+    let b = |k: &str, d: bool| -> Result<bool, ApiError> {
+        match stored.get(k) {
+            None => Ok(d),
+            Some(v) => v.parse().map_err(|_| bad(k, v)),
+        }
+    };
+    let n = |k: &str, d: u32| -> Result<u32, ApiError> {
+        match stored.get(k) {
+            None => Ok(d),
+            Some(v) => v.parse().map_err(|_| bad(k, v)),
+        }
+    };
+    let auth = match stored.get("notice.auth").map(String::as_str) {
+        None | Some("bearer") => Auth::Bearer,
+        Some("app_key") => Auth::AppKey,
+        Some(v) => return Err(bad("notice.auth", v)),
+    };
+    Ok(NoticeConfig {
+        send_url: s("notice.send_url", &d.send_url),
+        status_url: s("notice.status_url", &d.status_url),
+        auth,
+        secret: stored
+            .get("notice.secret")
+            .filter(|v| !v.is_empty())
+            .cloned(),
+        app_key: stored
+            .get("notice.app_key")
+            .filter(|v| !v.is_empty())
+            .cloned(),
+        sign_name: s("notice.sign_name", &d.sign_name),
+        template_code: s("notice.template_code", &d.template_code),
+        template: s("notice.template", &d.template),
+        quiet_morning: s("notice.quiet_morning", &d.quiet_morning),
+        quiet_night: s("notice.quiet_night", &d.quiet_night),
+        workdays_only: b("notice.workdays_only", d.workdays_only)?,
+        auto_warning: b("notice.auto_warning", d.auto_warning)?,
+        chief_after_hours: n("notice.chief_after_hours", d.chief_after_hours)?,
+        leader_after_days: n("notice.leader_after_days", d.leader_after_days)?,
+        center_name: s("center.name", &d.center_name),
+        contact_name: s("center.contact_name", &d.contact_name),
+        contact_phone: s("center.contact_phone", &d.contact_phone),
+    })
+}
+
+fn http_url(field: &str, url: &str) -> Result<String, ApiError> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Ok(String::new());
+    }
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| invalid(format!("{field} 须以 http:// 或 https:// 开头: {url:?}")))?;
+    if rest.split(['/', '?', '#']).next().unwrap_or("").is_empty()
+        || url.chars().any(char::is_whitespace)
+    {
+        return Err(invalid(format!(
+            "{field} 无效: {url:?} (缺少主机名或含空白)"
+        )));
+    }
+    Ok(url.to_string())
+}
+
+fn no_controls(field: &str, v: &str, max: usize) -> Result<String, ApiError> {
+    let v = v.trim();
+    if v.chars().any(char::is_control) {
+        return Err(invalid(format!("{field} 不能包含控制字符")));
+    }
+    if v.chars().count() > max {
+        return Err(invalid(format!("{field} 过长（最多 {max} 个字符）")));
+    }
+    Ok(v.to_string())
+}
+
+/// Applies `u` to `cur`, validating every field; nothing is written here.
+pub fn apply_update(
+    cur: &NoticeConfig,
+    u: &NoticeSettingsUpdate,
+) -> Result<NoticeConfig, ApiError> {
+    let mut c = cur.clone();
+    if let Some(v) = &u.send_url {
+        c.send_url = http_url("短信发送地址 (send_url)", v)?;
+    }
+    if let Some(v) = &u.status_url {
+        c.status_url = http_url("回执查询地址 (status_url)", v)?;
+    }
+    if let Some(v) = &u.auth {
+        c.auth = match v.as_str() {
+            "bearer" => Auth::Bearer,
+            "app_key" => Auth::AppKey,
+            _ => {
+                return Err(invalid(format!(
+                    "认证方式 (auth) 只能是 bearer 或 app_key，收到 {v:?}"
+                )))
+            }
+        };
+    }
+    for (field, input, slot) in [
+        ("令牌/密钥 (secret)", &u.secret, &mut c.secret),
+        ("AppKey (app_key)", &u.app_key, &mut c.app_key),
+    ] {
+        if let Some(v) = input {
+            let v = v.trim();
+            if v.chars().any(|ch| ch.is_control() || ch == ' ') {
+                return Err(invalid(format!("{field} 不能包含空格或控制字符")));
+            }
+            *slot = (!v.is_empty()).then(|| v.to_string());
+        }
+    }
+    if let Some(v) = &u.sign_name {
+        c.sign_name = no_controls("短信签名 (sign_name)", v, 20)?;
+    }
+    if let Some(v) = &u.template_code {
+        c.template_code = no_controls("模板编号 (template_code)", v, 64)?;
+    }
+    if let Some(v) = &u.template {
+        let t = no_controls("短信模板 (template)", v, 300)?;
+        let parsed = MessageTemplate::parse(&t)
+            .map_err(|e| invalid(format!("短信模板 (template) 无效: {e}")))?;
+        let known = [
+            "recipient",
+            "handler",
+            "unit",
+            "item",
+            "case_no",
+            "deadline",
+            "status",
+            "sign",
+        ];
+        if let Some(p) = parsed
+            .placeholders()
+            .into_iter()
+            .find(|p| !known.contains(p))
+        {
+            return Err(invalid(format!(
+                "短信模板 (template) 含未知占位符 {{{p}}}；可用：{}",
+                known.map(|k| format!("{{{k}}}")).join(" ")
+            )));
+        }
+        c.template = t;
+    }
+    if let Some(v) = &u.quiet_morning {
+        parse_hm("发送时段开始 (quiet_morning)", v)?;
+        c.quiet_morning = v.trim().to_string();
+    }
+    if let Some(v) = &u.quiet_night {
+        parse_hm("发送时段结束 (quiet_night)", v)?;
+        c.quiet_night = v.trim().to_string();
+    }
+    if let Some(v) = u.workdays_only {
+        c.workdays_only = v;
+    }
+    if let Some(v) = u.auto_warning {
+        c.auto_warning = v;
+    }
+    if let Some(v) = u.chief_after_hours {
+        if v > 80 {
+            return Err(invalid(format!(
+                "科室负责人提醒时限 (chief_after_hours) 须在 0–80 工作小时之间，收到 {v}"
+            )));
+        }
+        c.chief_after_hours = v;
+    }
+    if let Some(v) = u.leader_after_days {
+        if v > 20 {
+            return Err(invalid(format!(
+                "分管领导提醒时限 (leader_after_days) 须在 0–20 个工作日之间，收到 {v}"
+            )));
+        }
+        c.leader_after_days = v;
+    }
+    if let Some(v) = &u.center_name {
+        c.center_name = no_controls("发文单位 (center_name)", v, 40)?;
+    }
+    if let Some(v) = &u.contact_name {
+        c.contact_name = no_controls("联系人 (contact_name)", v, 20)?;
+    }
+    if let Some(v) = &u.contact_phone {
+        c.contact_phone = no_controls("联系电话 (contact_phone)", v, 30)?;
+    }
+    c.quiet_policy()?;
+    if c.auth == Auth::AppKey && c.secret.is_some() && c.app_key.is_none() {
+        return Err(invalid(
+            "签名认证须同时填写 AppKey (app_key) 与密钥 (secret)",
+        ));
+    }
+    Ok(c)
+}
+
+/// The settings as the page sees them.
+pub fn view(svc: &Service, c: &NoticeConfig) -> NoticeSettingsView {
+    NoticeSettingsView {
+        configured: c.configured(),
+        send_url: c.send_url.clone(),
+        status_url: c.status_url.clone(),
+        auth: c.auth.code().into(),
+        secret_hint: c.secret.as_deref().map(token_hint),
+        app_key_hint: c.app_key.as_deref().map(jiancha_notify::gateway::redact),
+        sign_name: c.sign_name.clone(),
+        template_code: c.template_code.clone(),
+        template: c.template.clone(),
+        quiet_morning: c.quiet_morning.clone(),
+        quiet_night: c.quiet_night.clone(),
+        workdays_only: c.workdays_only,
+        auto_warning: c.auto_warning,
+        chief_after_hours: c.chief_after_hours,
+        leader_after_days: c.leader_after_days,
+        center_name: c.center_name.clone(),
+        contact_name: c.contact_name.clone(),
+        contact_phone: c.contact_phone.clone(),
+        last_dispatch: svc.sms().last(),
+    }
+}
+
+/// `notice_settings_get`.
+pub fn get(svc: &Service) -> Result<NoticeSettingsView, ApiError> {
+    crate::auth::require(svc, Action::View)?;
+    let c = load(&svc.db()?)?;
+    Ok(view(svc, &c))
+}
+
+/// `notice_settings_update`: needs `ChangeSettings` (the administrator); every changed key
+/// goes to the settings log and the audit chain (secrets as their hint only).
+pub fn update(svc: &Service, u: &NoticeSettingsUpdate) -> Result<NoticeSettingsView, ApiError> {
+    crate::auth::require(svc, Action::ChangeSettings)?;
+    let mut db = svc.db()?;
+    let old = load(&db)?;
+    let new = apply_update(&old, u)?;
+    let at = crate::settings::chrono_free_now();
+    let (before, after) = (entries(&old), entries(&new));
+    let changed: Vec<_> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b.1 != a.1)
+        .map(|(b, a)| (a.0, a.1.clone(), b.2.clone(), a.2.clone()))
+        .collect();
+    db.write(|tx| {
+        for (key, value, was, is) in &changed {
+            match value {
+                Some(v) => tx.execute(
+                    "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
+                     updated_at = excluded.updated_at",
+                    params![key, v, at],
+                )?,
+                None => tx.execute("DELETE FROM app_settings WHERE key = ?1", [key])?,
+            };
+            tx.execute(
+                "INSERT INTO app_settings_log (key, old_value, new_value, at) VALUES (?1, ?2, ?3, ?4)",
+                params![key, was, is, at],
+            )?;
+        }
+        Ok::<(), jiancha_store::rusqlite::Error>(())
+    })
+    .map_err(internal)?;
+    drop(db);
+    for (key, _, was, is) in &changed {
+        if let Err(e) = crate::auth::audit_setting_change(svc, key, was, is) {
+            tracing::error!(key, error = %e.message, "audit entry for a setting change failed");
+        }
+    }
+    tracing::info!(settings = ?new, "notice settings changed");
+    svc.sms().wake();
+    Ok(view(svc, &new))
+}
+
+/// The centre's own facts for letters (issuer, contact), where set.
+pub fn center_facts(db: &Db) -> Result<BTreeMap<&'static str, String>, ApiError> {
+    let c = load(db)?;
+    let mut f = BTreeMap::new();
+    for (k, v) in [
+        ("issuer", c.center_name),
+        ("contact_name", c.contact_name),
+        ("contact_phone", c.contact_phone),
+    ] {
+        if !v.is_empty() {
+            f.insert(k, v);
+        }
+    }
+    Ok(f)
+}
+
+/// Why SMS cannot be sent from this console, when it cannot.
+pub fn unavailable_reason(db: &Db) -> Option<String> {
+    match load(db) {
+        Ok(c) if c.configured() => None,
+        Ok(_) => Some(unavailable().message),
+        Err(e) => Some(e.message),
+    }
+}
+
+// ---------------------------------------------------------------- the directory (通讯录)
+
+fn role_of(v: &str) -> Option<Role> {
+    match v.trim() {
+        "承办人" | "handler" => Some(Role::Handler),
+        "科室负责人" | "section_chief" => Some(Role::SectionChief),
+        "分管领导" | "leader_in_charge" => Some(Role::LeaderInCharge),
+        _ => None,
+    }
+}
+
+fn is_mobile(p: &str) -> bool {
+    p.len() == 11 && p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `sms_contacts_list`: the directory, by department and role.
+pub fn contacts(svc: &Service) -> Result<Vec<ContactDto>, ApiError> {
+    crate::auth::require(svc, Action::View)?;
+    let db = svc.db()?;
+    let mut st = db
+        .conn()
+        .prepare(
+            "SELECT c.id, c.dept_id, d.name, c.role, c.name, c.phone
+               FROM sms_contacts c LEFT JOIN departments d ON d.dept_id = c.dept_id
+              ORDER BY c.dept_id, CASE c.role WHEN 'leader_in_charge' THEN 0
+                       WHEN 'section_chief' THEN 1 ELSE 2 END, c.name",
+        )
+        .map_err(internal)?;
+    let rows = st
+        .query_map([], |r| {
+            let role: String = r.get(3)?;
+            Ok(ContactDto {
+                id: r.get(0)?,
+                dept_id: r.get(1)?,
+                dept_name: r.get(2)?,
+                role_label: Role::from_code(&role).map_or("", Role::label).into(),
+                role,
+                name: r.get(4)?,
+                phone: r.get(5)?,
+            })
+        })
+        .map_err(internal)?;
+    rows.collect::<Result<_, _>>().map_err(internal)
+}
+
+/// `sms_contacts_import`: lines `部门编码,角色,姓名,手机号码` (角色: 承办人 / 科室负责人 /
+/// 分管领导; commas or tabs; `#` comments and a header line are skipped). All or nothing: the
+/// first bad line is named and nothing is stored. An existing (department, role, name) gets
+/// the new number.
+pub fn import_contacts(svc: &Service, text: &str) -> Result<ContactImportResult, ApiError> {
+    crate::auth::require(svc, Action::ChangeSettings)?;
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with("部门编码") {
+            continue;
+        }
+        let parts: Vec<&str> = line.split([',', '\t', '，']).map(str::trim).collect();
+        let n = i + 1;
+        let [dept, role, name, phone] = parts.as_slice() else {
+            return Err(invalid(format!(
+                "第 {n} 行应为“部门编码,角色,姓名,手机号码”四项，收到 {} 项: {line:?}",
+                parts.len()
+            )));
+        };
+        let role = role_of(role).ok_or_else(|| {
+            invalid(format!(
+                "第 {n} 行的角色 {role:?} 无效：应为 承办人 / 科室负责人 / 分管领导"
+            ))
+        })?;
+        if dept.is_empty() || name.is_empty() {
+            return Err(invalid(format!("第 {n} 行缺少部门编码或姓名: {line:?}")));
+        }
+        if !is_mobile(phone) {
+            return Err(invalid(format!(
+                "第 {n} 行的手机号码 {phone:?} 无效（须为 11 位、以 1 开头）"
+            )));
+        }
+        rows.push((dept.to_string(), role, name.to_string(), phone.to_string()));
+    }
+    if rows.is_empty() {
+        return Err(invalid("没有可导入的行 (no lines to import)"));
+    }
+    let at = crate::settings::chrono_free_now();
+    let mut db = svc.db()?;
+    let (added, updated) = db
+        .write(|tx| {
+            let (mut added, mut updated) = (0u32, 0u32);
+            for (dept, role, name, phone) in &rows {
+                let existing: Option<String> = tx
+                    .query_row(
+                        "SELECT phone FROM sms_contacts WHERE dept_id = ?1 AND role = ?2 AND name = ?3",
+                        params![dept, role.code(), name],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match existing {
+                    Some(p) if &p == phone => {}
+                    Some(_) => {
+                        tx.execute(
+                            "UPDATE sms_contacts SET phone = ?4, updated_at = ?5 WHERE dept_id = ?1 AND role = ?2 AND name = ?3",
+                            params![dept, role.code(), name, phone, at],
+                        )?;
+                        updated += 1;
+                    }
+                    None => {
+                        tx.execute(
+                            "INSERT INTO sms_contacts (dept_id, role, name, phone, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            params![dept, role.code(), name, phone, at],
+                        )?;
+                        added += 1;
+                    }
+                }
+            }
+            Ok::<_, jiancha_store::rusqlite::Error>((added, updated))
+        })
+        .map_err(internal)?;
+    drop(db);
+    let _ = crate::auth::audit_setting_change(
+        svc,
+        "notice.directory",
+        "",
+        &format!("导入 {added} 条，更新 {updated} 条"),
+    );
+    Ok(ContactImportResult { added, updated })
+}
+
+/// `sms_contact_delete`.
+pub fn delete_contact(svc: &Service, id: i64) -> Result<(), ApiError> {
+    crate::auth::require(svc, Action::ChangeSettings)?;
+    let mut db = svc.db()?;
+    let gone: Option<(String, String)> = db
+        .write(|tx| {
+            let row = tx
+                .query_row(
+                    "SELECT dept_id, name FROM sms_contacts WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            tx.execute("DELETE FROM sms_contacts WHERE id = ?1", [id])?;
+            Ok::<_, jiancha_store::rusqlite::Error>(row)
+        })
+        .map_err(internal)?;
+    let Some((dept, name)) = gone else {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("通讯录中没有编号为 {id} 的联系人"),
+        ));
+    };
+    drop(db);
+    let _ = crate::auth::audit_setting_change(
+        svc,
+        "notice.directory",
+        &format!("{dept} {name}"),
+        "已删除",
+    );
+    Ok(())
+}
+
+/// The number of `name` (a handler) or of the department's chief / leader in charge.
+fn lookup(db: &Db, dept: &str, role: Role, name: Option<&str>) -> Option<(String, String)> {
+    let c = db.conn();
+    match name {
+        Some(n) => c
+            .query_row(
+                "SELECT name, phone FROM sms_contacts WHERE dept_id = ?1 AND role = ?2 AND name = ?3",
+                params![dept, role.code(), n],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ok()
+            .flatten(),
+        None => c
+            .query_row(
+                "SELECT name, phone FROM sms_contacts WHERE dept_id = ?1 AND role = ?2 ORDER BY id LIMIT 1",
+                params![dept, role.code()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ok()
+            .flatten(),
+    }
+}
+
+// ---------------------------------------------------------------- the case's facts
+
+struct CaseInfo {
+    dept_id: String,
+    handler: String,
+    values: BTreeMap<String, String>,
+}
+
+/// Template values of a case as of now (its cache rows; the payload is the feed's JSON).
+fn case_info(db: &Db, case_id: &str, sign: &str) -> Result<CaseInfo, ApiError> {
+    type Row = (String, String, Option<String>, Option<String>, Option<i64>);
+    let row: Option<Row> = db
+        .conn()
+        .query_row(
+            "SELECT v.payload, c.dept_id, d.name, s.deadline, s.remaining_workdays
+               FROM cases c JOIN case_versions v ON v.seq = c.seq
+               LEFT JOIN departments d ON d.dept_id = c.dept_id
+               LEFT JOIN case_signals s ON s.case_id = c.case_id
+              WHERE c.case_id = ?1",
+            [case_id.trim()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()
+        .map_err(internal)?;
+    let Some((payload, dept_id, unit, deadline, remaining)) = row else {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("缓存中没有办件 {case_id} / no case {case_id} in the cache"),
+        ));
+    };
+    let p: serde_json::Value = serde_json::from_str(&payload).map_err(internal)?;
+    let handler = p
+        .pointer("/steps")
+        .and_then(|v| v.as_array())
+        .and_then(|a| a.last())
+        .and_then(|st| st.get("handler"))
+        .and_then(|h| h.as_str())
+        .or_else(|| {
+            p.pointer("/acceptance/accepted_by")
+                .and_then(|v| v.as_str())
+        })
+        .unwrap_or("")
+        .to_string();
+    let item = p
+        .pointer("/item_name")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    let deadline_cn = deadline
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .map(|d| d.format("%-m月%-d日").to_string());
+    let status = match (remaining, &deadline_cn) {
+        (Some(r), Some(d)) if r >= 0 => format!("将于{d}到期"),
+        (Some(r), Some(d)) => format!("已于{d}到期，超期 {} 个工作日", -r),
+        _ => "临近办理时限".to_string(),
+    };
+    let mut values = BTreeMap::new();
+    values.insert("handler".into(), handler.clone());
+    values.insert("unit".into(), unit.unwrap_or_else(|| dept_id.clone()));
+    values.insert("item".into(), item);
+    values.insert("case_no".into(), case_id.trim().to_string());
+    values.insert("deadline".into(), deadline_cn.unwrap_or_else(|| "—".into()));
+    values.insert("status".into(), status);
+    values.insert("sign".into(), sign.to_string());
+    Ok(CaseInfo {
+        dept_id,
+        handler,
+        values,
+    })
+}
+
+/// Creates the notice and schedules its SMS (quiet hours applied). `session` = an officer's
+/// (manual) or None (the system: auto notices and escalation).
+#[allow(clippy::too_many_arguments)]
+fn notify_person(
+    db: &mut Db,
+    gateway: &dyn SmsGateway,
+    cal: &Calendar,
+    quiet: &QuietPolicy,
+    session: Option<&mut Session>,
+    case_id: &str,
+    role: Role,
+    recipient: &str,
+    phone: &str,
+    info: &CaseInfo,
+    now: DateTime<Utc>,
+) -> Result<jiancha_workflow::notices::Notice, ApiError> {
+    let mut values = info.values.clone();
+    values.insert("recipient".into(), recipient.to_string());
+    // Render first: a template the case cannot fill creates no notice.
+    gateway
+        .render(&values)
+        .map_err(|e| invalid(e.to_string()))?;
+    if !is_mobile(phone) {
+        return Err(invalid(format!(
+            "手机号码 {phone:?} 无效（须为 11 位、以 1 开头）"
+        )));
+    }
+    let n = NewNotice {
+        case_id,
+        handler: recipient,
+        phone: Some(phone),
+        channel: Channel::Sms,
+    };
+    let notice = match session {
+        Some(s) => notices::create(db, s, &n, now),
+        None => notices::create_system(db, &system(), &n, now),
+    }
+    .map_err(crate::letters::wf_err)?;
+    sms_store::schedule(
+        db,
+        gateway,
+        cal,
+        quiet,
+        &NewSms {
+            notice_id: &notice.id,
+            case_id,
+            role,
+            recipient,
+            phone,
+            values: &values,
+        },
+        now,
+    )
+    .map_err(|e| invalid(e.to_string()))?;
+    Ok(notice)
+}
+
+fn system() -> SystemActor {
+    SystemActor::new("sms", "local")
+}
+
+/// `queue_sms` from the case page (Art. B6): tells the case's handler now (or at the next
+/// allowed instant). `phone` empty = the handler's number from the directory.
+pub fn queue(
+    svc: &Service,
+    session: &mut Session,
+    case_id: &str,
+    phone: &str,
+    now: DateTime<Utc>,
+) -> Result<NoticeDto, ApiError> {
+    let mut db = svc.db()?;
+    let cfg = load(&db)?;
+    let gateway = cfg.gateway()?;
+    let quiet = cfg.quiet_policy()?;
+    let cal = crate::calendar_store::load_calendar(&db).map_err(|e| internal(e.to_string()))?;
+    let info = case_info(&db, case_id, &cfg.sign_name)?;
+    let phone = phone.trim();
+    let phone = if phone.is_empty() {
+        lookup(&db, &info.dept_id, Role::Handler, Some(&info.handler))
+            .map(|(_, p)| p)
+            .ok_or_else(|| {
+                invalid(format!(
+                    "通讯录中没有承办人 {} 的手机号码，请填写号码 (no number for the handler)",
+                    info.handler
+                ))
+            })?
+    } else {
+        phone.to_string()
+    };
+    let handler = if info.handler.is_empty() {
+        "承办人".to_string()
+    } else {
+        info.handler.clone()
+    };
+    let n = notify_person(
+        &mut db,
+        &gateway,
+        &cal,
+        &quiet,
+        Some(session),
+        case_id.trim(),
+        Role::Handler,
+        &handler,
+        &phone,
+        &info,
+        now,
+    )?;
+    svc.sms().wake();
+    Ok(crate::letters::notice_dto(n))
+}
+
+/// `sms_test_send` from the settings page: one message to `phone` now, through the configured
+/// gateway (quiet hours do not apply: an administrator is testing the platform).
+pub async fn test_send(svc: &Service, phone: &str) -> Result<SmsTestResult, ApiError> {
+    crate::auth::require(svc, Action::ChangeSettings)?;
+    let phone = phone.trim();
+    if !is_mobile(phone) {
+        return Err(invalid(format!(
+            "手机号码 {phone:?} 无效（须为 11 位、以 1 开头）"
+        )));
+    }
+    let cfg = load(&svc.db()?)?;
+    let gateway = cfg.gateway()?;
+    let values: BTreeMap<String, String> = [
+        ("recipient", "测试"),
+        ("handler", "张三"),
+        ("unit", "示例部门"),
+        ("item", "测试事项"),
+        ("case_no", "TEST-0001"),
+        ("deadline", "—"),
+        ("status", "这是一条测试短信"),
+        ("sign", cfg.sign_name.as_str()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let r = gateway
+        .send(&SmsRequest {
+            phones: vec![phone.to_string()],
+            values,
+            out_id: format!("test-{}", Utc::now().timestamp_millis()),
+        })
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Unavailable, e.to_string()))?;
+    Ok(SmsTestResult {
+        message_id: r.message_id,
+        content: r.content,
+    })
+}
+
+/// [`test_send`] from a blocking thread of the async runtime (the shell's commands).
+pub fn test_send_blocking(svc: &Service, phone: &str) -> Result<SmsTestResult, ApiError> {
+    let rt = tokio::runtime::Handle::try_current()
+        .map_err(|_| internal("no async runtime for the SMS test"))?;
+    rt.block_on(test_send(svc, phone))
+}
+
+/// Every SMS of a case with its history, for the case page.
+pub fn for_case(db: &Db, case_id: &str) -> Result<Vec<SmsDto>, ApiError> {
+    let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    Ok(sms_store::list_for_case(db, case_id.trim())
+        .map_err(|e| internal(e.to_string()))?
+        .into_iter()
+        .map(|m| SmsDto {
+            id: m.id,
+            notice_id: m.notice_id,
+            role: m.role.code().into(),
+            role_label: m.role.label().into(),
+            recipient: m.recipient,
+            phone: m.phone,
+            content: m.content,
+            state: m.state.code().into(),
+            state_label: m.state.label().into(),
+            due_at: fmt(m.due_at),
+            sent_at: m.sent_at.map(fmt),
+            events: m
+                .events
+                .into_iter()
+                .map(|e| SmsEventDto {
+                    kind: e.kind.code().into(),
+                    at: fmt(e.at),
+                    status: e.status,
+                    detail: e.detail,
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------- the dispatcher
+
+/// The dispatcher's shared state, kept in the [`Service`].
+#[derive(Default)]
+pub struct Dispatcher {
+    wake: tokio::sync::Notify,
+    last: Mutex<Option<DispatchReport>>,
+}
+
+impl Dispatcher {
+    /// Run a pass now (a notice was queued, the settings changed).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn last(&self) -> Option<DispatchReport> {
+        self.last.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn set_last(&self, r: DispatchReport) {
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+    }
+}
+
+/// At most this many of each kind per pass (a backlog drains over a few passes).
+const BATCH: usize = 50;
+const AUTO_BATCH: i64 = 200;
+const K_AUTO_SINCE: &str = "notice.auto_since";
+/// Failed SMS to one person after which the chain stops for the case (the officer phones).
+const MAX_FAILURES: usize = 3;
+
+/// One pass: auto notices for cases that entered 预警, escalation, sending what is due,
+/// delivery receipts. `now` = wall clock; `feed_now` = the feed's clock (signals' time).
+pub async fn dispatch(
+    svc: &Service,
+    now: DateTime<Utc>,
+    feed_now: i64,
+) -> Result<DispatchReport, ApiError> {
+    let mut report = DispatchReport {
+        at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        ..Default::default()
+    };
+    let mut db = svc.db()?;
+    let cfg = load(&db)?;
+    if !cfg.configured() {
+        return Ok(report);
+    }
+    let gateway = cfg.gateway()?;
+    let quiet = cfg.quiet_policy()?;
+    let cal = crate::calendar_store::load_calendar(&db).map_err(|e| internal(e.to_string()))?;
+    if cfg.auto_warning {
+        auto_notices(
+            &mut db,
+            &gateway,
+            &cal,
+            &quiet,
+            &cfg,
+            feed_now,
+            now,
+            &mut report,
+        )?;
+    }
+    escalate(&mut db, &gateway, &cal, &quiet, &cfg, now, &mut report)?;
+    report.quiet = !jiancha_notify::may_send_at(&cal, now, &quiet);
+
+    let sys = system();
+    let outcomes = sms_store::send_due(&mut db, &gateway, &cal, &quiet, now, BATCH)
+        .await
+        .map_err(|e| internal(e.to_string()))?;
+    let mut errors = Vec::new();
+    for o in outcomes {
+        let r = match &o.result {
+            Ok(gateway_ref) => {
+                report.sent += 1;
+                notices::mark_sent(&mut db, &sys, &o.notice_id, gateway_ref, now)
+            }
+            Err(e) => {
+                report.failed += 1;
+                errors.push(e.to_string());
+                notices::mark_failed(&mut db, &sys, &o.notice_id, &e.to_string(), now)
+            }
+        };
+        if let Err(e) = r {
+            tracing::warn!(notice = %o.notice_id, error = %e, "notice state after sending");
+        }
+    }
+    if !cfg.status_url.is_empty() {
+        match sms_store::poll_receipts(&mut db, &gateway, now, BATCH).await {
+            Ok(reports) => {
+                for rep in reports {
+                    report.receipts += 1;
+                    let notice: Option<String> = db
+                        .conn()
+                        .query_row(
+                            "SELECT notice_id FROM sms_messages WHERE gateway_ref = ?1",
+                            [&rep.message_id],
+                            |r| r.get(0),
+                        )
+                        .optional()
+                        .map_err(internal)?;
+                    let Some(notice) = notice else { continue };
+                    let r = match rep.status {
+                        DeliveryStatus::Delivered => {
+                            notices::mark_delivered(&mut db, &sys, &notice, now)
+                        }
+                        DeliveryStatus::Undelivered => notices::mark_failed(
+                            &mut db,
+                            &sys,
+                            &notice,
+                            &format!(
+                                "未送达 (undelivered): {} {}",
+                                rep.platform_status,
+                                rep.err_code.clone().unwrap_or_default()
+                            ),
+                            now,
+                        ),
+                        DeliveryStatus::Pending => continue,
+                    };
+                    if let Err(e) = r {
+                        tracing::warn!(notice = %notice, error = %e, "notice state after a receipt");
+                    }
+                }
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    report.error = errors.into_iter().next();
+    Ok(report)
+}
+
+/// Art. B6: a case that entered 预警 (at the feed's clock, after auto notices were first
+/// used) and has no notice yet is told to its handler, if the directory has the number.
+#[allow(clippy::too_many_arguments)]
+fn auto_notices(
+    db: &mut Db,
+    gateway: &dyn SmsGateway,
+    cal: &Calendar,
+    quiet: &QuietPolicy,
+    cfg: &NoticeConfig,
+    feed_now: i64,
+    now: DateTime<Utc>,
+    report: &mut DispatchReport,
+) -> Result<(), ApiError> {
+    // Cases already in 预警 when auto notices start are not all told at once: only those
+    // entering it from then on.
+    let since: Option<i64> = db
+        .conn()
+        .query_row(
+            "SELECT CAST(value AS INTEGER) FROM app_settings WHERE key = ?1",
+            [K_AUTO_SINCE],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(internal)?;
+    let since = match since {
+        Some(s) => s,
+        None => {
+            db.write(|tx| {
+                tx.execute(
+                    "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3)",
+                    params![K_AUTO_SINCE, feed_now.to_string(), now.timestamp()],
+                )
+            })
+            .map_err(internal)?;
+            feed_now
+        }
+    };
+    let candidates: Vec<String> = {
+        let mut st = db
+            .conn()
+            .prepare(
+                "SELECT s.case_id FROM signals s
+                   JOIN case_signals cs ON cs.case_id = s.case_id AND cs.open = 1
+                  WHERE s.level = 1 AND s.began_at >= ?1
+                    AND NOT EXISTS (SELECT 1 FROM wf_notices n WHERE n.case_id = s.case_id)
+                    AND NOT EXISTS (SELECT 1 FROM sms_auto_skipped k WHERE k.case_id = s.case_id)
+                  ORDER BY s.began_at LIMIT ?2",
+            )
+            .map_err(internal)?;
+        let rows = st
+            .query_map(params![since, AUTO_BATCH], |r| r.get(0))
+            .map_err(internal)?;
+        rows.collect::<Result<_, _>>().map_err(internal)?
+    };
+    for case_id in candidates {
+        let info = case_info(db, &case_id, &cfg.sign_name)?;
+        let contact = lookup(db, &info.dept_id, Role::Handler, Some(&info.handler));
+        let outcome = match contact {
+            Some((name, phone)) => notify_person(
+                db,
+                gateway,
+                cal,
+                quiet,
+                None,
+                &case_id,
+                Role::Handler,
+                &name,
+                &phone,
+                &info,
+                now,
+            )
+            .map(|_| None),
+            None => Ok(Some("通讯录无承办人号码")),
+        };
+        let skip = match outcome {
+            Ok(None) => {
+                report.auto_notices += 1;
+                None
+            }
+            Ok(Some(why)) => {
+                report.missing_numbers += 1;
+                Some(why.to_string())
+            }
+            Err(e) => Some(e.message),
+        };
+        if let Some(why) = skip {
+            db.write(|tx| {
+                tx.execute(
+                    "INSERT OR IGNORE INTO sms_auto_skipped (case_id, reason, at) VALUES (?1, ?2, ?3)",
+                    params![case_id, why, now.timestamp()],
+                )
+            })
+            .map_err(internal)?;
+        }
+    }
+    Ok(())
+}
+
+/// Art. A8 **[decision]**: a case told to its handler and still open escalates to the section
+/// chief, then the leader in charge; a failed SMS is retried (each a new notice and SMS).
+fn escalate(
+    db: &mut Db,
+    gateway: &dyn SmsGateway,
+    cal: &Calendar,
+    quiet: &QuietPolicy,
+    cfg: &NoticeConfig,
+    now: DateTime<Utc>,
+    report: &mut DispatchReport,
+) -> Result<(), ApiError> {
+    let policy = cfg.escalation_policy();
+    // Cases with a handler SMS, still open, and nothing waiting to go out.
+    let cases: Vec<String> = {
+        let mut st = db
+            .conn()
+            .prepare(
+                "SELECT DISTINCT m.case_id FROM sms_messages m
+                   JOIN case_signals cs ON cs.case_id = m.case_id AND cs.open = 1 AND cs.level >= 1
+                  WHERE m.role = 'handler'
+                    AND NOT EXISTS (SELECT 1 FROM sms_messages w
+                                     WHERE w.case_id = m.case_id AND w.state = 'scheduled')
+                    AND NOT EXISTS (SELECT 1 FROM sms_auto_skipped k
+                                     WHERE k.case_id = m.case_id AND k.reason LIKE 'escalation:%')
+                  LIMIT 500",
+            )
+            .map_err(internal)?;
+        let rows = st.query_map([], |r| r.get(0)).map_err(internal)?;
+        rows.collect::<Result<_, _>>().map_err(internal)?
+    };
+    for case_id in cases {
+        let history =
+            sms_store::list_for_case(db, &case_id).map_err(|e| internal(e.to_string()))?;
+        let Some(raised_at) = history
+            .iter()
+            .filter(|m| m.role == Role::Handler)
+            .map(|m| m.created_at)
+            .min()
+        else {
+            continue;
+        };
+        let attempts: Vec<NoticeAttempt> = history
+            .iter()
+            .map(|m| NoticeAttempt {
+                role: m.role,
+                at: m.sent_at.unwrap_or(m.created_at),
+                reached: matches!(m.state, SmsState::Sent | SmsState::Delivered),
+            })
+            .collect();
+        let Escalation::Next {
+            role,
+            due_now: true,
+            ..
+        } = next_escalation(cal, &policy, quiet, raised_at, &attempts, None, now)
+        else {
+            continue;
+        };
+        let failures = history
+            .iter()
+            .filter(|m| {
+                m.role == role && matches!(m.state, SmsState::Failed | SmsState::Undelivered)
+            })
+            .count();
+        let info = case_info(db, &case_id, &cfg.sign_name)?;
+        let contact = if failures >= MAX_FAILURES {
+            None
+        } else if role == Role::Handler {
+            // A retry: the number the last attempt used.
+            history
+                .iter()
+                .rev()
+                .find(|m| m.role == Role::Handler)
+                .map(|m| (m.recipient.clone(), m.phone.clone()))
+        } else {
+            lookup(db, &info.dept_id, role, None)
+        };
+        let Some((name, phone)) = contact else {
+            // Nobody to tell at this step: the chain stops here for this case, recorded.
+            db.write(|tx| {
+                tx.execute(
+                    "INSERT OR IGNORE INTO sms_auto_skipped (case_id, reason, at) VALUES (?1, ?2, ?3)",
+                    params![case_id, if failures >= MAX_FAILURES {
+                        format!("escalation: {}短信多次发送失败", role.label())
+                    } else {
+                        format!("escalation: 通讯录无{}", role.label())
+                    }, now.timestamp()],
+                )
+            })
+            .map_err(internal)?;
+            continue;
+        };
+        match notify_person(
+            db, gateway, cal, quiet, None, &case_id, role, &name, &phone, &info, now,
+        ) {
+            Ok(_) => report.escalations += 1,
+            Err(e) => tracing::warn!(case = %case_id, error = %e.message, "escalation SMS"),
+        }
+    }
+    Ok(())
+}
+
+/// The dispatcher loop: a pass every `every` and whenever woken. Runs until the process ends.
+pub async fn run(svc: Arc<Service>, every: Duration) {
+    loop {
+        let now = Utc::now();
+        let feed_now = svc.live().feed_now().unwrap_or(now.timestamp());
+        match dispatch(&svc, now, feed_now).await {
+            Ok(r) => {
+                if r.sent + r.failed + r.receipts + r.auto_notices + r.escalations > 0 {
+                    tracing::info!(?r, "SMS dispatch");
+                }
+                svc.sms().set_last(r);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.message, "SMS dispatch failed");
+                svc.sms().set_last(DispatchReport {
+                    at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+                    error: Some(e.message),
+                    ..Default::default()
+                });
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = svc.sms().wake.notified() => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,364 @@
+//! The SMS path in the app against the real loopback test gateway: settings (validation,
+//! secrets never shown), the directory import, a notice from the case page sent and delivered,
+//! quiet hours, automatic notices for cases entering 预警, and the escalation chain.
+
+use super::*;
+use crate::app::{Config, Service};
+use jiancha_api::sms::NoticeSettingsUpdate;
+use jiancha_notify::test_gateway::{FailMode, TestGateway};
+use jiancha_workflow::auth::{self as wf_auth, NewAccount, Role as AccountRole};
+
+const PW: &str = "correct horse 1";
+const TOKEN: &str = "gateway-token-0001";
+
+/// 2026-03-09 is a Monday (a working day); `h:m` CST.
+fn mon(h: u32, m: u32) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&format!("2026-03-09T{h:02}:{m:02}:00+08:00"))
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+struct T {
+    _dir: tempfile::TempDir,
+    svc: Service,
+    officer: Session,
+    gw: TestGateway,
+}
+
+/// A case of department D1 in 预警 since `began` (feed clock, Unix seconds).
+fn add_case(svc: &Service, id: &str, handler: &str, began: i64) {
+    let db = svc.db().unwrap();
+    let c = db.conn();
+    let seq: i64 = c
+        .query_row(
+            "SELECT coalesce(max(seq), 0) + 1 FROM case_versions",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let payload = serde_json::json!({
+        "id": id, "item_name": "食品经营许可证核发", "department_id": "D1",
+        "acceptance": {"accepted_at": "2026-02-09T09:00:00+08:00", "accepted_by": handler},
+        "steps": [{"name": "承办", "handler": handler, "started_at": "2026-02-10T09:00:00+08:00"}]
+    });
+    c.execute("INSERT INTO case_versions(seq, case_id, reported_at, received_at, status, payload) VALUES (?1, ?2, 0, 0, '3', ?3)", params![seq, id, payload.to_string()]).unwrap();
+    c.execute("INSERT INTO cases(case_id, seq, first_seq, reported_at, dept_id, item_code, case_type, status, classified, applied_at, accepted_at, promised_limit, promised_unit) VALUES (?1, ?2, ?2, 0, 'D1', 'I1', '1', '3', 0, 0, 0, 10, 'G')", params![id, seq]).unwrap();
+    c.execute("INSERT INTO case_signals(case_id, dept_id, item_code, signal, level, began_at, open, paused, deadline, remaining_workdays, warning_at, yellow_at, red_at, classified, known, case_seq, evaluated_at) VALUES (?1,'D1','I1','warning',1,?2,1,0,'2026-03-10',1,?2,?2,?2,0,1,1,0)", params![id, began]).unwrap();
+    c.execute("INSERT INTO signals VALUES (?1, 1, ?2)", params![id, began])
+        .unwrap();
+}
+
+async fn setup() -> T {
+    let dir = tempfile::tempdir().unwrap();
+    let svc = Service::open(Config::embedded_default(dir.path())).unwrap();
+    crate::auth::setup_first_admin(&svc, "admin", "管理员", PW).unwrap();
+    let officer = {
+        let mut db = svc.db().unwrap();
+        let t = Utc::now();
+        let mut admin = wf_auth::sign_in(&mut db, "admin", PW, "ws", t).unwrap();
+        wf_auth::create_account(
+            &mut db,
+            &mut admin,
+            &NewAccount {
+                username: "officer",
+                display_name: "officer",
+                role: AccountRole::Officer,
+                password: PW,
+            },
+            t,
+        )
+        .unwrap();
+        db.conn().execute("INSERT INTO departments VALUES ('D1','新城市市场监督管理局','city','650100','新城市','91650100MA000000XX','J1','市纪委监委派驻市场监管局纪检监察组',1,0,'{}')", []).unwrap();
+        wf_auth::sign_in(&mut db, "officer", PW, "ws-1", t).unwrap()
+    };
+    let gw = TestGateway::start(
+        Credentials::Bearer {
+            token: TOKEN.into(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    T {
+        _dir: dir,
+        svc,
+        officer,
+        gw,
+    }
+}
+
+fn configure(t: &T) -> NoticeSettingsView {
+    update(
+        &t.svc,
+        &NoticeSettingsUpdate {
+            send_url: Some(t.gw.send_url()),
+            status_url: Some(t.gw.status_url()),
+            secret: Some(TOKEN.into()),
+            sign_name: Some("新区电子监察".into()),
+            center_name: Some("新城市电子监察中心".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+const DIRECTORY: &str = "部门编码,角色,姓名,手机号码\n\
+    D1,承办人,王堃,13800000001\n\
+    D1,科室负责人,李科长,13800000002\n\
+    D1,分管领导,赵局长,13800000003\n";
+
+#[tokio::test]
+async fn settings_are_validated_and_the_secret_is_never_shown() {
+    let t = setup().await;
+    let v = get(&t.svc).unwrap();
+    assert!(!v.configured);
+    assert_eq!(v.template, DEFAULT_TEMPLATE);
+    let v = configure(&t);
+    assert!(v.configured);
+    assert_eq!(v.secret_hint.as_deref(), Some("••••0001"));
+    assert!(!format!("{v:?}").contains(TOKEN));
+    assert!(!format!("{:?}", load(&t.svc.db().unwrap()).unwrap()).contains(TOKEN));
+    for (u, field) in [
+        (
+            NoticeSettingsUpdate {
+                send_url: Some("ftp://x".into()),
+                ..Default::default()
+            },
+            "send_url",
+        ),
+        (
+            NoticeSettingsUpdate {
+                template: Some("{recipient}：{nonsense}".into()),
+                ..Default::default()
+            },
+            "{nonsense}",
+        ),
+        (
+            NoticeSettingsUpdate {
+                quiet_morning: Some("21:00".into()),
+                ..Default::default()
+            },
+            "早上",
+        ),
+        (
+            NoticeSettingsUpdate {
+                quiet_night: Some("8pm".into()),
+                ..Default::default()
+            },
+            "quiet_night",
+        ),
+        (
+            NoticeSettingsUpdate {
+                auth: Some("app_key".into()),
+                ..Default::default()
+            },
+            "app_key",
+        ),
+    ] {
+        let e = update(&t.svc, &u).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        assert!(e.message.contains(field), "{field}: {}", e.message);
+    }
+    // Nothing of the refused updates was stored.
+    assert_eq!(get(&t.svc).unwrap().send_url, t.gw.send_url());
+    // The centre's facts fill the letters.
+    let f = center_facts(&t.svc.db().unwrap()).unwrap();
+    assert_eq!(f["issuer"], "新城市电子监察中心");
+    // Officers cannot change them.
+    crate::auth::sign_in(&t.svc, "officer", PW).unwrap();
+    let e = update(
+        &t.svc,
+        &NoticeSettingsUpdate {
+            sign_name: Some("x".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+}
+
+#[tokio::test]
+async fn directory_import_is_all_or_nothing_and_names_the_bad_line() {
+    let t = setup().await;
+    let e = import_contacts(
+        &t.svc,
+        "D1,承办人,王堃,13800000001\nD1,局长,某某,13800000009\n",
+    )
+    .unwrap_err();
+    assert!(e.message.contains("第 2 行"), "{}", e.message);
+    let e = import_contacts(&t.svc, "D1,承办人,王堃,1380000\n").unwrap_err();
+    assert!(e.message.contains("1380000"), "{}", e.message);
+    assert!(contacts(&t.svc).unwrap().is_empty(), "nothing stored");
+    let r = import_contacts(&t.svc, DIRECTORY).unwrap();
+    assert_eq!((r.added, r.updated), (3, 0));
+    let r = import_contacts(&t.svc, "D1\t承办人\t王堃\t13900000001").unwrap();
+    assert_eq!((r.added, r.updated), (0, 1));
+    let all = contacts(&t.svc).unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[0].role, "leader_in_charge");
+    assert_eq!(all[0].dept_name.as_deref(), Some("新城市市场监督管理局"));
+    delete_contact(&t.svc, all[0].id).unwrap();
+    assert_eq!(contacts(&t.svc).unwrap().len(), 2);
+    assert_eq!(
+        delete_contact(&t.svc, all[0].id).unwrap_err().code,
+        ErrorCode::NotFound
+    );
+}
+
+#[tokio::test]
+async fn a_notice_from_the_case_is_sent_then_delivered_and_shown_on_the_case() {
+    let mut t = setup().await;
+    add_case(&t.svc, "XK-1", "王堃", 0);
+    // Without a gateway: refused, clearly.
+    let e = queue(&t.svc, &mut t.officer, "XK-1", "", mon(9, 0)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::Unavailable);
+    configure(&t);
+    import_contacts(&t.svc, DIRECTORY).unwrap();
+    // Queued at 07:00: before the sending hours, so it waits until 08:00.
+    let n = queue(&t.svc, &mut t.officer, "XK-1", "", mon(7, 0)).unwrap();
+    assert_eq!(n.state, "pending");
+    assert_eq!(
+        n.phone.as_deref(),
+        Some("13800000001"),
+        "from the directory"
+    );
+    let r = dispatch(&t.svc, mon(7, 30), 0).await.unwrap();
+    assert!(r.quiet);
+    assert_eq!(r.sent, 0);
+    assert!(
+        t.gw.log().is_empty(),
+        "nothing reached the gateway at night"
+    );
+
+    let r = dispatch(&t.svc, mon(8, 0), 0).await.unwrap();
+    assert_eq!((r.sent, r.failed), (1, 0), "{r:?}");
+    assert_eq!(r.receipts, 1, "the test gateway reports delivery at once");
+    let db = t.svc.db().unwrap();
+    let sms = for_case(&db, "XK-1").unwrap();
+    assert_eq!(sms.len(), 1);
+    assert_eq!(sms[0].state, "delivered");
+    assert!(sms[0].content.contains("王堃同志"), "{}", sms[0].content);
+    assert!(sms[0].content.contains("XK-1"));
+    assert!(sms[0].content.contains("【新区电子监察】"));
+    let kinds: Vec<&str> = sms[0].events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["scheduled", "sent", "receipt"]);
+    let notice = notices::get(&db, &mut t.officer, &n.id, mon(8, 1)).unwrap();
+    assert_eq!(notice.state, notices::NoticeState::Delivered);
+    // The gateway got the rendered text and the right token.
+    let log = t.gw.log();
+    assert!(log[0].auth_ok);
+    assert!(log[0].body.contains("13800000001"));
+    // A number that is not a mobile is refused before anything is stored.
+    let e = queue(&t.svc, &mut t.officer, "XK-1", "010-1234", mon(9, 0)).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert_eq!(for_case(&db, "XK-1").unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_sms_fails_the_notice_and_is_retried_by_the_escalation() {
+    let mut t = setup().await;
+    add_case(&t.svc, "XK-1", "王堃", 0);
+    configure(&t);
+    import_contacts(&t.svc, DIRECTORY).unwrap();
+    t.gw.set_mode(FailMode::Reject {
+        code: "isv.BLACK_KEY".into(),
+        message: "含敏感词".into(),
+    });
+    let n = queue(&t.svc, &mut t.officer, "XK-1", "", mon(9, 0)).unwrap();
+    let r = dispatch(&t.svc, mon(9, 0), 0).await.unwrap();
+    assert_eq!(r.failed, 1);
+    assert!(r.error.unwrap().contains("isv.BLACK_KEY"));
+    let db = t.svc.db().unwrap();
+    let notice = notices::get(&db, &mut t.officer, &n.id, mon(9, 1)).unwrap();
+    assert_eq!(notice.state, notices::NoticeState::Failed);
+    assert!(notice.failure.unwrap().contains("含敏感词"));
+    // One working hour later the handler is tried again, as a new notice and SMS.
+    t.gw.set_mode(FailMode::Normal);
+    let r = dispatch(&t.svc, mon(9, 30), 0).await.unwrap();
+    assert_eq!(r.escalations, 0, "not yet");
+    let r = dispatch(&t.svc, mon(10, 5), 0).await.unwrap();
+    assert_eq!((r.escalations, r.sent), (1, 1), "{r:?}");
+    let sms = for_case(&db, "XK-1").unwrap();
+    assert_eq!(sms.len(), 2);
+    assert_eq!(sms[1].role, "handler");
+    assert_eq!(sms[1].state, "delivered");
+}
+
+#[tokio::test]
+async fn cases_entering_warning_are_told_automatically_and_escalate_to_chief_and_leader() {
+    let t = setup().await;
+    // Already in 预警 before auto notices start: not told all at once.
+    add_case(&t.svc, "OLD-1", "王堃", 1_000);
+    configure(&t);
+    import_contacts(&t.svc, DIRECTORY).unwrap();
+    let r = dispatch(&t.svc, mon(10, 0), 2_000).await.unwrap();
+    assert_eq!((r.auto_notices, r.sent), (0, 0), "{r:?}");
+    // Two cases enter 预警 afterwards: one handler is in the directory, one is not.
+    add_case(&t.svc, "NEW-1", "王堃", 2_100);
+    add_case(&t.svc, "NEW-2", "无号码", 2_200);
+    let r = dispatch(&t.svc, mon(10, 0), 2_300).await.unwrap();
+    assert_eq!(
+        (r.auto_notices, r.missing_numbers, r.sent),
+        (1, 1, 1),
+        "{r:?}"
+    );
+    // Each only once.
+    let r = dispatch(&t.svc, mon(10, 1), 2_400).await.unwrap();
+    assert_eq!(
+        (r.auto_notices, r.missing_numbers, r.sent),
+        (0, 0, 0),
+        "{r:?}"
+    );
+    let db = t.svc.db().unwrap();
+    assert!(for_case(&db, "OLD-1").unwrap().is_empty());
+    assert!(for_case(&db, "NEW-2").unwrap().is_empty());
+    let sms = for_case(&db, "NEW-1").unwrap();
+    assert_eq!(sms.len(), 1);
+    assert_eq!(sms[0].state, "delivered");
+
+    // Not acted on: the section chief after 4 working hours (10:00 + 4 h = 14:00) …
+    let r = dispatch(&t.svc, mon(13, 59), 2_500).await.unwrap();
+    assert_eq!(r.escalations, 0);
+    let r = dispatch(&t.svc, mon(14, 0), 2_500).await.unwrap();
+    assert_eq!((r.escalations, r.sent), (1, 1), "{r:?}");
+    // … the leader in charge one working day after the chief (Tuesday 14:00).
+    let tue = |h| mon(h, 0) + chrono::Duration::days(1);
+    let r = dispatch(&t.svc, tue(13), 2_600).await.unwrap();
+    assert_eq!(r.escalations, 0);
+    let r = dispatch(&t.svc, tue(14), 2_600).await.unwrap();
+    assert_eq!((r.escalations, r.sent), (1, 1), "{r:?}");
+    let sms = for_case(&db, "NEW-1").unwrap();
+    let who: Vec<(&str, &str)> = sms
+        .iter()
+        .map(|m| (m.role.as_str(), m.recipient.as_str()))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("handler", "王堃"),
+            ("section_chief", "李科长"),
+            ("leader_in_charge", "赵局长")
+        ]
+    );
+    assert!(
+        sms[1].content.starts_with("李科长同志"),
+        "{}",
+        sms[1].content
+    );
+    // Everyone told: the chain is complete.
+    let r = dispatch(&t.svc, tue(16), 2_700).await.unwrap();
+    assert_eq!(r.escalations, 0);
+
+    // A case that is completed stops escalating.
+    add_case(&t.svc, "NEW-3", "王堃", 2_800);
+    let r = dispatch(&t.svc, tue(9), 2_900).await.unwrap();
+    assert_eq!(r.auto_notices, 1);
+    db.conn()
+        .execute(
+            "UPDATE case_signals SET open = 0, signal = 'done' WHERE case_id = 'NEW-3'",
+            [],
+        )
+        .unwrap();
+    let r = dispatch(&t.svc, tue(17), 3_000).await.unwrap();
+    assert_eq!(r.escalations, 0, "{r:?}");
+}
