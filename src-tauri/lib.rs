@@ -153,6 +153,11 @@ pub fn run() {
                 app: app.handle().clone(),
                 red: Default::default(),
             });
+            // Issue 6 item 1: the SMS dispatcher (auto notices, escalation, sending, receipts).
+            tauri::async_runtime::spawn(jiancha_service::sms::run(
+                service.clone(),
+                std::time::Duration::from_secs(15),
+            ));
             tauri::async_runtime::spawn(async move {
                 if demo {
                     match live::start_demo_feed(&service).await {

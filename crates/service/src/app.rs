@@ -51,6 +51,8 @@ pub struct Service {
     live: crate::live::Live,
     /// The embedded demo simulator, while it runs (crate::live::start_demo_feed).
     pub(crate) demo: std::sync::Mutex<Option<jiancha_feedsim::Handle>>,
+    /// The SMS dispatcher's state (crate::sms).
+    sms: crate::sms::Dispatcher,
 }
 
 impl Service {
@@ -67,11 +69,17 @@ impl Service {
             auth: Default::default(),
             live: Default::default(),
             demo: Default::default(),
+            sms: Default::default(),
         })
     }
 
     pub(crate) fn auth(&self) -> &crate::auth::AuthState {
         &self.auth
+    }
+
+    /// The SMS dispatcher's state.
+    pub fn sms(&self) -> &crate::sms::Dispatcher {
+        &self.sms
     }
 
     /// The live sync loop's state.
