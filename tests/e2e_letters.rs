@@ -11,68 +11,12 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use support::{
-    click, screenshot, sign_in, sign_in_as_new_admin, text_of, type_into, wait_for, Driver,
+    base, click, create_account, first_case, ipc, open_case, screenshot, sign_in,
+    sign_in_as_new_admin, text_of, type_into, wait_for, Driver,
 };
 
 const OFFICER: (&str, &str) = ("wang", "officer-pass-1");
 const LEADER: (&str, &str) = ("li", "leader-pass-1");
-
-async fn ipc(c: &Client, command: &str, args: serde_json::Value) -> serde_json::Value {
-    let script = r#"
-        const [command, args, done] = arguments;
-        window.__TAURI_INTERNALS__.invoke(command, args)
-            .then((v) => done({ ok: v }), (e) => done({ err: e }));
-    "#;
-    c.execute_async(script, vec![command.into(), args])
-        .await
-        .expect("script ran")
-}
-
-/// Creates an account over IPC as the signed-in administrator (the accounts screen itself is
-/// covered by e2e_auth).
-async fn create_account(c: &Client, username: &str, name: &str, role: &str, password: &str) {
-    let r = ipc(
-        c,
-        "accounts_create",
-        serde_json::json!({ "request": { "username": username, "display_name": name, "role": role, "password": password } }),
-    )
-    .await;
-    assert!(r.get("ok").is_some(), "create {username}: {r}");
-}
-
-/// The first case of a card queue once the demo feed has synced some (up to 120 s).
-async fn first_case(c: &Client, level: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let filter = serde_json::json!({ "level": level, "region_code": null, "dept_id": null, "item_code": null, "handler": null, "from": null, "to": null, "text": null });
-        let r = ipc(
-            c,
-            "queue_page",
-            serde_json::json!({ "filter": filter, "page": { "offset": 0, "limit": 5 } }),
-        )
-        .await;
-        if let Some(id) = r.pointer("/ok/rows/0/case_id").and_then(|v| v.as_str()) {
-            return id.to_string();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no {level} case after 120 s: {r}"
-        );
-        tokio::time::sleep(Duration::from_secs(2)).await;
-    }
-}
-
-async fn open_case(c: &Client, id: &str) {
-    c.goto(&format!("{}#/case/{id}", base(c).await))
-        .await
-        .unwrap();
-    wait_for(c, "[data-testid=case-letters]").await;
-}
-
-async fn base(c: &Client) -> String {
-    let url = c.current_url().await.unwrap().to_string();
-    url.split('#').next().unwrap_or(&url).to_string()
-}
 
 /// Waits until the text at `css` contains `needle`.
 async fn wait_contains(c: &Client, css: &str, needle: &str) -> String {

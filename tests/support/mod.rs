@@ -397,3 +397,63 @@ pub async fn wait_text(
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+// ---- IPC and navigation helpers shared by the workflow E2E tests ----
+
+/// Calls a command over the page's IPC bridge (for set-up steps another E2E covers).
+pub async fn ipc(c: &Client, command: &str, args: serde_json::Value) -> serde_json::Value {
+    let script = r#"
+        const [command, args, done] = arguments;
+        window.__TAURI_INTERNALS__.invoke(command, args)
+            .then((v) => done({ ok: v }), (e) => done({ err: e }));
+    "#;
+    c.execute_async(script, vec![command.into(), args])
+        .await
+        .expect("script ran")
+}
+
+/// Creates an account over IPC as the signed-in administrator (the accounts screen itself is
+/// covered by e2e_auth).
+pub async fn create_account(c: &Client, username: &str, name: &str, role: &str, password: &str) {
+    let r = ipc(
+        c,
+        "accounts_create",
+        serde_json::json!({ "request": { "username": username, "display_name": name, "role": role, "password": password } }),
+    )
+    .await;
+    assert!(r.get("ok").is_some(), "create {username}: {r}");
+}
+
+/// The first case of a card queue once the demo feed has synced some (up to 120 s).
+pub async fn first_case(c: &Client, level: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let filter = serde_json::json!({ "level": level, "region_code": null, "dept_id": null, "item_code": null, "handler": null, "from": null, "to": null, "text": null });
+        let r = ipc(
+            c,
+            "queue_page",
+            serde_json::json!({ "filter": filter, "page": { "offset": 0, "limit": 5 } }),
+        )
+        .await;
+        if let Some(id) = r.pointer("/ok/rows/0/case_id").and_then(|v| v.as_str()) {
+            return id.to_string();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no {level} case after 120 s: {r}"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+pub async fn open_case(c: &Client, id: &str) {
+    c.goto(&format!("{}#/case/{id}", base(c).await))
+        .await
+        .unwrap();
+    wait_for(c, "[data-testid=case-letters]").await;
+}
+
+pub async fn base(c: &Client) -> String {
+    let url = c.current_url().await.unwrap().to_string();
+    url.split('#').next().unwrap_or(&url).to_string()
+}

@@ -1003,9 +1003,15 @@ pub fn test_send_blocking(svc: &Service, phone: &str) -> Result<SmsTestResult, A
     rt.block_on(test_send(svc, phone))
 }
 
+/// RFC 3339 in China Standard Time (what officers read), e.g. `2026-11-27T15:12:03+08:00`.
+fn cst_text(t: DateTime<Utc>) -> String {
+    t.with_timezone(&jiancha_calendar::cst())
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
 /// Every SMS of a case with its history, for the case page.
 pub fn for_case(db: &Db, case_id: &str) -> Result<Vec<SmsDto>, ApiError> {
-    let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let fmt = cst_text;
     Ok(sms_store::list_for_case(db, case_id.trim())
         .map_err(|e| internal(e.to_string()))?
         .into_iter()
@@ -1074,7 +1080,7 @@ pub async fn dispatch(
     feed_now: i64,
 ) -> Result<DispatchReport, ApiError> {
     let mut report = DispatchReport {
-        at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+        at: cst_text(now),
         ..Default::default()
     };
     let mut db = svc.db()?;
@@ -1379,7 +1385,7 @@ pub async fn run(svc: Arc<Service>, every: Duration) {
             Err(e) => {
                 tracing::warn!(error = %e.message, "SMS dispatch failed");
                 svc.sms().set_last(DispatchReport {
-                    at: now.to_rfc3339_opts(SecondsFormat::Secs, true),
+                    at: cst_text(now),
                     error: Some(e.message),
                     ..Default::default()
                 });
