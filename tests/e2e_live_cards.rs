@@ -119,10 +119,11 @@ async fn a_new_red_card_appears_in_the_open_queue_without_reload() {
     })
     .await;
 
-    // Simulated time now ≤ wall now + SPEED × (wall now − t0). Ten more wall seconds of
-    // margin (typing the date, the filter reaching Rust), then the next day in CST.
+    // Simulated time now ≤ wall now + SPEED × (wall now − t0). Twenty more wall seconds of
+    // margin (typing the date and the filter reaching Rust on a loaded machine), then the
+    // next day in CST.
     let now = unix_now();
-    let ahead = now + (now - t0 + 10) * SPEED;
+    let ahead = now + (now - t0 + 20) * SPEED;
     let from = cst_date(ahead + 86_400);
     type_into(&c, "[data-testid=queue-from]", &from).await;
     let empty = wait_text(&c, "[data-testid=queue-counts]", 20, |t| {
