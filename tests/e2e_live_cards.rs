@@ -5,7 +5,7 @@
 //! The app runs its embedded demo feed at `JIANCHA_DEMO_SPEED` = 20 000× (a simulated day in
 //! about 4.3 s), so working-day boundaries, weekends and even a week-long holiday pass in
 //! seconds whatever the wall-clock day. The red queue is filtered to cards that begin on a
-//! simulated day still ahead (開始 ≥ that day): it is empty when the wait starts, so any row
+//! simulated day still ahead (开始 ≥ that day): it is empty when the wait starts, so any row
 //! that shows up is a card raised while the page stayed open.
 
 mod support;
