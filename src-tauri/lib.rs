@@ -101,9 +101,20 @@ impl LiveSink for EventSink {
     }
 }
 
-/// What every command reaches through `tauri::State`.
+/// What every command reaches through `tauri::State`: the service, or why it could not
+/// start (e.g. the database file is damaged or from a newer version of the program).
 pub struct AppState {
-    pub service: Arc<Service>,
+    pub service: Result<Arc<Service>, jiancha_api::ApiError>,
+}
+
+fn startup_error(db: &std::path::Path, why: &str) -> jiancha_api::ApiError {
+    jiancha_api::ApiError::new(
+        jiancha_api::ErrorCode::Unavailable,
+        format!(
+            "无法打开数据文件 {}，控制台未启动；文件未被改动，请联系管理员。/ Cannot open the database, the console did not start; the file was not changed. ({why})",
+            db.display()
+        ),
+    )
 }
 
 /// Resolves the start-up configuration: the embedded default (demo feed, a SQLite file in
@@ -139,13 +150,25 @@ pub fn run() {
             let cfg = config(app)?;
             tracing::info!(db = %cfg.db_path.display(), feed = ?cfg.feed, demo_speed = cfg.demo_speed, "starting");
             let demo = cfg.feed == FeedSource::Demo;
-            let service = Arc::new(Service::open(cfg).map_err(|e| e.message)?);
+            let db_path = cfg.db_path.clone();
+            let service = match Service::open(cfg) {
+                Ok(s) => Arc::new(s),
+                Err(e) => {
+                    // The window still opens, and every command answers with this message
+                    // (the first page shows it); nothing runs against the file.
+                    tracing::error!(db = %db_path.display(), error = %e.message, "cannot open the database");
+                    app.manage(AppState {
+                        service: Err(startup_error(&db_path, &e.message)),
+                    });
+                    return Ok(());
+                }
+            };
             // Letter templates from the bundle's assets/letters when present (changed without a rebuild), else embedded.
             if let Ok(dir) = app.path().resource_dir() {
                 jiancha_service::letters::set_templates_dir(dir.join("assets").join("letters"));
             }
             app.manage(AppState {
-                service: service.clone(),
+                service: Ok(service.clone()),
             });
             // Issue 5 item 4 / issue 2: the embedded demo feed on loopback and the live loop,
             // on Tauri's async runtime (never the main thread).

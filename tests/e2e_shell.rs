@@ -44,3 +44,22 @@ async fn shell_opens_and_shows_facts_from_rust() {
     screenshot(&c, "shell").await;
     c.close().await.unwrap();
 }
+
+/// A database the program cannot open (here: not SQLite at all) does not crash the console:
+/// the window opens and says what is wrong, naming the file, and the file is left as it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_database_is_reported_in_the_window_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("damaged.sqlite");
+    let garbage = "this is not a SQLite database, but somebody's data\n".repeat(100);
+    std::fs::write(&db, &garbage).unwrap();
+    let driver = Driver::start(&[("JIANCHA_DB", db.display().to_string())]);
+    let c = driver.session().await;
+    let shown = support::wait_text(&c, "[data-testid=auth-error]", 60, |t| !t.is_empty()).await;
+    assert!(shown.contains("无法打开数据文件"), "{shown}");
+    assert!(shown.contains("damaged.sqlite"), "{shown}");
+    screenshot(&c, "damaged-database").await;
+    c.close().await.unwrap();
+    drop(driver);
+    assert_eq!(std::fs::read_to_string(&db).unwrap(), garbage);
+}

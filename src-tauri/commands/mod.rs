@@ -22,7 +22,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
     state: State<'_, AppState>,
     f: impl FnOnce(&jiancha_service::Service) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let svc = state.service.clone();
+    let svc = state.service.clone()?;
     tokio::task::spawn_blocking(move || f(&svc))
         .await
         .map_err(jiancha_service::internal)?
