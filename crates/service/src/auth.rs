@@ -34,6 +34,8 @@
 //! - `pub fn audit_setting_change(svc: &Service, key: &str, old_redacted: &str, new_redacted: &str) -> Result<(), ApiError>`
 //!   (for settings not kept by `jiancha_workflow::settings`, e.g. the feed URL: requires
 //!   `Action::ChangeSettings` and appends `settings.set` to the audit chain; never pass secrets)
+//! - `pub fn audit_action(svc, required: Action, action, subject, details: serde_json::Value)`
+//!   (the same for any change kept outside the workflow crate, e.g. calendar edits)
 //!
 //! # Decisions
 //! - One session per workstation (the running app), kept in memory in [`AuthState`]; it is
@@ -511,9 +513,26 @@ pub fn audit_setting_change(
     old_redacted: &str,
     new_redacted: &str,
 ) -> Result<(), ApiError> {
-    with_session(svc, Action::ChangeSettings, |db, s, now| {
-        let details =
-            serde_json::json!({ "key": key, "old": old_redacted, "new": new_redacted }).to_string();
+    audit_action(
+        svc,
+        Action::ChangeSettings,
+        "settings.set",
+        &format!("setting:{key}"),
+        serde_json::json!({ "key": key, "old": old_redacted, "new": new_redacted }),
+    )
+}
+
+/// Appends `action` on `subject` to the audit chain as the signed-in user (who must be
+/// allowed `required`), for changes kept outside the workflow crate (settings, the calendar).
+pub fn audit_action(
+    svc: &Service,
+    required: Action,
+    action: &str,
+    subject: &str,
+    details: serde_json::Value,
+) -> Result<(), ApiError> {
+    with_session(svc, required, |db, s, now| {
+        let details = details.to_string();
         let (actor, ws) = (s.username().to_string(), s.workstation().to_string());
         db.write(|tx| {
             audit::append(
@@ -522,8 +541,8 @@ pub fn audit_setting_change(
                     at: now,
                     actor: &actor,
                     workstation: &ws,
-                    action: "settings.set",
-                    subject: &format!("setting:{key}"),
+                    action,
+                    subject,
                     details: &details,
                 },
             )

@@ -274,6 +274,13 @@ pub fn import(svc: &Service, req: CalendarImportRequest) -> Result<CalendarChang
         reason: req.reason.clone(),
     };
     let out = import_db(&mut db, &meta, &req, None)?;
+    drop(db);
+    audit_change(
+        svc,
+        "calendar.import",
+        &out,
+        serde_json::json!({ "file": req.file_name.trim(), "year": out.year, "days": out.days, "reason": req.reason.trim() }),
+    );
     // The live loop re-evaluates at the feed's clock and tells the open screens.
     svc.live().settings_changed(true);
     Ok(out)
@@ -359,9 +366,39 @@ pub fn edit_day(
         reason: req.reason.clone(),
     };
     let out = edit_day_db(&mut db, &meta, &req, None)?;
+    drop(db);
+    audit_change(
+        svc,
+        "calendar.edit_day",
+        &out,
+        serde_json::json!({ "date": req.date.trim(), "workday": req.workday, "name": req.name.trim(), "reason": req.reason.trim() }),
+    );
     // The live loop re-evaluates at the feed's clock and tells the open screens.
     svc.live().settings_changed(true);
     Ok(out)
+}
+
+/// Every calendar change is also an entry of the audit chain (the calendar keeps its own
+/// versioned history too). Stored already when this runs: a failure is logged, not returned.
+fn audit_change(
+    svc: &Service,
+    action: &str,
+    out: &CalendarChangeResult,
+    details: serde_json::Value,
+) {
+    let mut details = details;
+    details["version"] = out.version.into();
+    details["changed_signal"] = out.recompute.changed_signal.into();
+    details["changed_deadline"] = out.recompute.changed_deadline.into();
+    if let Err(e) = auth::audit_action(
+        svc,
+        Action::View,
+        action,
+        &format!("calendar:v{}", out.version),
+        details,
+    ) {
+        tracing::error!(action, error = %e.message, "audit entry for a calendar change failed");
+    }
 }
 
 fn edit_day_db(
@@ -746,6 +783,16 @@ mod tests {
         assert_eq!(h[0].version, r.version);
         let ws = auth::workstation_id(&svc).unwrap();
         assert_eq!(h[0].actor, format!("管理员（admin@{ws}）"));
+        // The edit is in the audit chain too, with its version and reason.
+        let page = auth::audit_page(&svc, 0, 10).unwrap();
+        let entry = page
+            .entries
+            .iter()
+            .find(|e| e.action == "calendar.edit_day")
+            .expect("calendar edit audited");
+        assert_eq!(entry.subject, format!("calendar:v{}", r.version));
+        assert!(entry.details.contains("2026-12-01") && entry.details.contains("测试"));
+        assert!(auth::audit_verify(&svc).unwrap().intact);
         auth::create_account(
             &svc,
             &NewAccountRequest {
