@@ -178,18 +178,23 @@ fn unix_day(secs: Option<i64>) -> Option<NaiveDate> {
         .map(cst_date)
 }
 
-/// What the cache knows about a case: the facts of the letter templates.
-struct CaseFacts {
-    unit: String,
+/// What the cache knows about a case: the facts of the letter templates (and of the SMS
+/// notices, `crate::sms`).
+pub(crate) struct CaseFacts {
+    pub(crate) dept_id: String,
+    pub(crate) unit: String,
     discipline_body: String,
-    handler: Option<String>,
-    facts: BTreeMap<String, String>,
+    pub(crate) handler: Option<String>,
+    pub(crate) facts: BTreeMap<String, String>,
+    /// The deadline day (CST) and the working days left (negative = overdue), if evaluated.
+    pub(crate) deadline: Option<NaiveDate>,
+    pub(crate) remaining_workdays: Option<i64>,
     yellow_at: Option<i64>,
     red_at: Option<i64>,
     signal: Option<String>,
 }
 
-fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> {
+pub(crate) fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> {
     type Row = (
         String,
         Option<String>,
@@ -198,6 +203,8 @@ fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> {
         Option<i64>,
         Option<i64>,
         Option<String>,
+        String,
+        Option<i64>,
     );
     let row: Option<Row> = db
         .conn()
@@ -205,7 +212,7 @@ fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> {
             "SELECT v.payload, d.name, d.discipline_body_name, s.deadline,
                     (SELECT began_at FROM signals WHERE case_id = c.case_id AND level = 2),
                     (SELECT began_at FROM signals WHERE case_id = c.case_id AND level = 3),
-                    s.signal
+                    s.signal, c.dept_id, s.remaining_workdays
                FROM cases c JOIN case_versions v ON v.seq = c.seq
                LEFT JOIN departments d ON d.dept_id = c.dept_id
                LEFT JOIN case_signals s ON s.case_id = c.case_id
@@ -220,12 +227,15 @@ fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> {
                     r.get(4)?,
                     r.get(5)?,
                     r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
                 ))
             },
         )
         .optional()
         .map_err(internal)?;
-    let Some((payload, unit, body, deadline, yellow_at, red_at, signal)) = row else {
+    let Some((payload, unit, body, deadline, yellow_at, red_at, signal, dept_id, remaining)) = row
+    else {
         return Err(ApiError::new(
             ErrorCode::NotFound,
             format!("缓存中没有办件 {case_id} / no case {case_id} in the cache"),
@@ -271,10 +281,13 @@ fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> {
         iso(unix_day(red_at).unwrap_or(fallback)),
     );
     Ok(CaseFacts {
+        dept_id,
         unit,
         discipline_body: body.unwrap_or_default(),
         handler,
         facts: f,
+        deadline: due,
+        remaining_workdays: remaining,
         yellow_at,
         red_at,
         signal,

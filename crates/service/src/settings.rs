@@ -218,29 +218,52 @@ pub fn store(db: &mut Db, old: &Settings, new: &Settings, at: i64) -> Result<(),
         ),
     ];
     let token_changed = old.token != new.token;
-    db.write(|tx| {
-        for (key, old_shown, new_shown, value) in &entries {
-            let changed = if *key == K_TOKEN {
+    let changed: Vec<Change> = entries
+        .into_iter()
+        .filter(|(key, old_shown, new_shown, _)| {
+            if *key == K_TOKEN {
                 token_changed
             } else {
                 old_shown != new_shown
-            };
-            if !changed {
-                continue;
             }
-            match value {
+        })
+        .map(|(key, old_shown, new_shown, value)| Change {
+            key,
+            value,
+            old_shown,
+            new_shown,
+        })
+        .collect();
+    write_changes(db, &changed, at)
+}
+
+/// One changed key: the value to store (`None` removes it) and how the change is logged
+/// (secrets as their hint only).
+pub(crate) struct Change<'a> {
+    pub key: &'a str,
+    pub value: Option<String>,
+    pub old_shown: Option<String>,
+    pub new_shown: Option<String>,
+}
+
+/// Stores the changed keys of `app_settings` with their `app_settings_log` entries, in one
+/// transaction. `at` = wall clock (Unix seconds).
+pub(crate) fn write_changes(db: &mut Db, changes: &[Change<'_>], at: i64) -> Result<(), ApiError> {
+    db.write(|tx| {
+        for c in changes {
+            match &c.value {
                 Some(v) => tx.execute(
                     "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3) \
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
                      updated_at = excluded.updated_at",
-                    params![key, v, at],
+                    params![c.key, v, at],
                 )?,
-                None => tx.execute("DELETE FROM app_settings WHERE key = ?1", [key])?,
+                None => tx.execute("DELETE FROM app_settings WHERE key = ?1", [c.key])?,
             };
             tx.execute(
                 "INSERT INTO app_settings_log (key, old_value, new_value, at) \
                  VALUES (?1, ?2, ?3, ?4)",
-                params![key, old_shown, new_shown, at],
+                params![c.key, c.old_shown, c.new_shown, at],
             )?;
         }
         Ok::<(), jiancha_store::rusqlite::Error>(())

@@ -528,35 +528,28 @@ pub fn update(svc: &Service, u: &NoticeSettingsUpdate) -> Result<NoticeSettingsV
     let new = apply_update(&old, u)?;
     let at = crate::settings::chrono_free_now();
     let (before, after) = (entries(&old), entries(&new));
-    let changed: Vec<_> = before
+    let changes: Vec<crate::settings::Change> = before
         .iter()
         .zip(&after)
         .filter(|(b, a)| b.1 != a.1)
-        .map(|(b, a)| (a.0, a.1.clone(), b.2.clone(), a.2.clone()))
+        .map(|(b, a)| crate::settings::Change {
+            key: a.0,
+            value: a.1.clone(),
+            old_shown: Some(b.2.clone()),
+            new_shown: Some(a.2.clone()),
+        })
         .collect();
-    db.write(|tx| {
-        for (key, value, was, is) in &changed {
-            match value {
-                Some(v) => tx.execute(
-                    "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
-                     updated_at = excluded.updated_at",
-                    params![key, v, at],
-                )?,
-                None => tx.execute("DELETE FROM app_settings WHERE key = ?1", [key])?,
-            };
-            tx.execute(
-                "INSERT INTO app_settings_log (key, old_value, new_value, at) VALUES (?1, ?2, ?3, ?4)",
-                params![key, was, is, at],
-            )?;
-        }
-        Ok::<(), jiancha_store::rusqlite::Error>(())
-    })
-    .map_err(internal)?;
+    crate::settings::write_changes(&mut db, &changes, at)?;
     drop(db);
-    for (key, _, was, is) in &changed {
-        if let Err(e) = crate::auth::audit_setting_change(svc, key, was, is) {
-            tracing::error!(key, error = %e.message, "audit entry for a setting change failed");
+    for c in &changes {
+        let shown = |v: &Option<String>| v.clone().unwrap_or_default();
+        if let Err(e) = crate::auth::audit_setting_change(
+            svc,
+            c.key,
+            &shown(&c.old_shown),
+            &shown(&c.new_shown),
+        ) {
+            tracing::error!(key = c.key, error = %e.message, "audit entry for a setting change failed");
         }
     }
     tracing::info!(settings = ?new, "notice settings changed");
@@ -782,65 +775,27 @@ struct CaseInfo {
     values: BTreeMap<String, String>,
 }
 
-/// Template values of a case as of now (its cache rows; the payload is the feed's JSON).
+/// Template values of a case as of now (the letters' case facts, `letters::case_facts`).
 fn case_info(db: &Db, case_id: &str, sign: &str) -> Result<CaseInfo, ApiError> {
-    type Row = (String, String, Option<String>, Option<String>, Option<i64>);
-    let row: Option<Row> = db
-        .conn()
-        .query_row(
-            "SELECT v.payload, c.dept_id, d.name, s.deadline, s.remaining_workdays
-               FROM cases c JOIN case_versions v ON v.seq = c.seq
-               LEFT JOIN departments d ON d.dept_id = c.dept_id
-               LEFT JOIN case_signals s ON s.case_id = c.case_id
-              WHERE c.case_id = ?1",
-            [case_id.trim()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )
-        .optional()
-        .map_err(internal)?;
-    let Some((payload, dept_id, unit, deadline, remaining)) = row else {
-        return Err(ApiError::new(
-            ErrorCode::NotFound,
-            format!("缓存中没有办件 {case_id} / no case {case_id} in the cache"),
-        ));
-    };
-    let p: serde_json::Value = serde_json::from_str(&payload).map_err(internal)?;
-    let handler = p
-        .pointer("/steps")
-        .and_then(|v| v.as_array())
-        .and_then(|a| a.last())
-        .and_then(|st| st.get("handler"))
-        .and_then(|h| h.as_str())
-        .or_else(|| {
-            p.pointer("/acceptance/accepted_by")
-                .and_then(|v| v.as_str())
-        })
-        .unwrap_or("")
-        .to_string();
-    let item = p
-        .pointer("/item_name")
-        .and_then(|v| v.as_str())
-        .unwrap_or("")
-        .to_string();
-    let deadline_cn = deadline
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map(|d| d.format("%-m月%-d日").to_string());
-    let status = match (remaining, &deadline_cn) {
+    let f = crate::letters::case_facts(db, case_id)?;
+    let handler = f.handler.clone().unwrap_or_default();
+    let deadline_cn = f.deadline.map(|d| d.format("%-m月%-d日").to_string());
+    let status = match (f.remaining_workdays, &deadline_cn) {
         (Some(r), Some(d)) if r >= 0 => format!("将于{d}到期"),
         (Some(r), Some(d)) => format!("已于{d}到期，超期 {} 个工作日", -r),
         _ => "临近办理时限".to_string(),
     };
+    let item = f.facts.get("item_name").cloned().unwrap_or_default();
     let mut values = BTreeMap::new();
     values.insert("handler".into(), handler.clone());
-    values.insert("unit".into(), unit.unwrap_or_else(|| dept_id.clone()));
+    values.insert("unit".into(), f.unit.clone());
     values.insert("item".into(), item);
     values.insert("case_no".into(), case_id.trim().to_string());
     values.insert("deadline".into(), deadline_cn.unwrap_or_else(|| "—".into()));
     values.insert("status".into(), status);
     values.insert("sign".into(), sign.to_string());
     Ok(CaseInfo {
-        dept_id,
+        dept_id: f.dept_id,
         handler,
         values,
     })
