@@ -1236,18 +1236,18 @@ fn escalate(
     report: &mut DispatchReport,
 ) -> Result<(), ApiError> {
     let policy = cfg.escalation_policy();
-    // Cases with a handler SMS, still open, and nothing waiting to go out.
+    // Cases whose handler was told (an SMS or a phone call), still open, and nothing waiting
+    // to go out.
     let cases: Vec<String> = {
         let mut st = db
             .conn()
             .prepare(
-                "SELECT DISTINCT m.case_id FROM sms_messages m
-                   JOIN case_signals cs ON cs.case_id = m.case_id AND cs.open = 1 AND cs.level >= 1
-                  WHERE m.role = 'handler'
-                    AND NOT EXISTS (SELECT 1 FROM sms_messages w
-                                     WHERE w.case_id = m.case_id AND w.state = 'scheduled')
+                "SELECT DISTINCT n.case_id FROM wf_notices n
+                   JOIN case_signals cs ON cs.case_id = n.case_id AND cs.open = 1 AND cs.level >= 1
+                  WHERE NOT EXISTS (SELECT 1 FROM sms_messages w
+                                     WHERE w.case_id = n.case_id AND w.state = 'scheduled')
                     AND NOT EXISTS (SELECT 1 FROM sms_auto_skipped k
-                                     WHERE k.case_id = m.case_id AND k.reason LIKE 'escalation:%')
+                                     WHERE k.case_id = n.case_id AND k.reason LIKE 'escalation:%')
                   LIMIT 500",
             )
             .map_err(internal)?;
@@ -1257,10 +1257,13 @@ fn escalate(
     for case_id in cases {
         let history =
             sms_store::list_for_case(db, &case_id).map_err(|e| internal(e.to_string()))?;
+        // Phone calls to the handler count as attempts too (Art. B6: by phone or SMS).
+        let calls = handler_calls(db, &case_id)?;
         let Some(raised_at) = history
             .iter()
             .filter(|m| m.role == Role::Handler)
             .map(|m| m.created_at)
+            .chain(calls.iter().map(|c| c.at))
             .min()
         else {
             continue;
@@ -1272,6 +1275,7 @@ fn escalate(
                 at: m.sent_at.unwrap_or(m.created_at),
                 reached: matches!(m.state, SmsState::Sent | SmsState::Delivered),
             })
+            .chain(calls)
             .collect();
         let Escalation::Next {
             role,
@@ -1291,12 +1295,13 @@ fn escalate(
         let contact = if failures >= MAX_FAILURES {
             None
         } else if role == Role::Handler {
-            // A retry: the number the last attempt used.
+            // A retry: the number the last SMS used, else the directory's.
             history
                 .iter()
                 .rev()
                 .find(|m| m.role == Role::Handler)
                 .map(|m| (m.recipient.clone(), m.phone.clone()))
+                .or_else(|| lookup(db, &info.dept_id, Role::Handler, Some(&info.handler)))
         } else {
             lookup(db, &info.dept_id, role, None)
         };
@@ -1304,7 +1309,8 @@ fn escalate(
             // Nobody to tell at this step: the chain stops here for this case, recorded.
             db.write(|tx| {
                 tx.execute(
-                    "INSERT OR IGNORE INTO sms_auto_skipped (case_id, reason, at) VALUES (?1, ?2, ?3)",
+                    "INSERT INTO sms_auto_skipped (case_id, reason, at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (case_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
                     params![case_id, if failures >= MAX_FAILURES {
                         format!("escalation: {}短信多次发送失败", role.label())
                     } else {
@@ -1323,6 +1329,35 @@ fn escalate(
         }
     }
     Ok(())
+}
+
+/// The phone calls recorded to a case's handler, as escalation attempts (reached when the
+/// call got through).
+fn handler_calls(db: &Db, case_id: &str) -> Result<Vec<NoticeAttempt>, ApiError> {
+    let mut st = db
+        .conn()
+        .prepare(
+            "SELECT call_at, call_outcome FROM wf_notices WHERE case_id = ?1 AND call_at IS NOT NULL",
+        )
+        .map_err(internal)?;
+    let rows = st
+        .query_map([case_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })
+        .map_err(internal)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (at, outcome) = row.map_err(internal)?;
+        let at = DateTime::parse_from_rfc3339(&at)
+            .map_err(|e| internal(format!("stored call instant {at:?}: {e}")))?
+            .with_timezone(&Utc);
+        out.push(NoticeAttempt {
+            role: Role::Handler,
+            at,
+            reached: outcome.as_deref() == Some("reached"),
+        });
+    }
+    Ok(out)
 }
 
 /// The dispatcher loop: a pass every `every` and whenever woken. Runs until the process ends.

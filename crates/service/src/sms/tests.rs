@@ -362,3 +362,34 @@ async fn cases_entering_warning_are_told_automatically_and_escalate_to_chief_and
     let r = dispatch(&t.svc, tue(17), 3_000).await.unwrap();
     assert_eq!(r.escalations, 0, "{r:?}");
 }
+
+#[tokio::test]
+async fn a_phone_call_to_the_handler_starts_the_chain_too() {
+    let mut t = setup().await;
+    add_case(&t.svc, "TEL-1", "王堃", 0);
+    configure(&t);
+    import_contacts(&t.svc, DIRECTORY).unwrap();
+    // The officer rang the handler at 09:00 and got through (Art. B6: phone or SMS).
+    crate::letters::record_phone_call(
+        &t.svc,
+        &mut t.officer,
+        "TEL-1",
+        "",
+        "2026-03-09T09:00:00+08:00",
+        "reached",
+        "答应当日办结",
+        mon(9, 5),
+    )
+    .unwrap();
+    let r = dispatch(&t.svc, mon(12, 59), 0).await.unwrap();
+    assert_eq!(r.escalations, 0, "{r:?}");
+    // Still open 4 working hours later: the section chief is texted.
+    let r = dispatch(&t.svc, mon(13, 0), 0).await.unwrap();
+    assert_eq!((r.escalations, r.sent), (1, 1), "{r:?}");
+    let sms = for_case(&t.svc.db().unwrap(), "TEL-1").unwrap();
+    assert_eq!(sms.len(), 1);
+    assert_eq!(
+        (sms[0].role.as_str(), sms[0].recipient.as_str()),
+        ("section_chief", "李科长")
+    );
+}
