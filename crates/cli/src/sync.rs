@@ -117,6 +117,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "findings": r.applied.findings + r.silent_findings,
         "bytes": r.bytes,
         "seconds": (r.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+        // Where the time went: the writer's transactions, and the end of a cold load.
+        "write_seconds": (r.write_time.as_secs_f64() * 1000.0).round() / 1000.0,
+        "index_build_seconds": (r.index_time.as_secs_f64() * 1000.0).round() / 1000.0,
         "cursor": r.cursor,
         "server_time": r.server_time,
         "cold_load": r.cold_load,

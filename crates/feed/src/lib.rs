@@ -10,6 +10,7 @@
 //! cursor never moves without the records it covers; a lower `seq` never replaces a higher one.
 
 mod apply;
+mod checkpoint;
 mod client;
 pub mod evaluate;
 pub mod findings;

@@ -12,6 +12,7 @@ use jiancha_store::Db;
 use tokio::sync::mpsc;
 
 use crate::apply::{Applied, Writer};
+use crate::checkpoint::Checkpointer;
 use crate::client::{FeedClient, RetryNotice, RetryPolicy};
 use crate::findings::{scan_silent_departments, FindingConfig, WorkCalendar};
 use crate::prepare::PreparedPage;
@@ -233,8 +234,12 @@ async fn sync_inner(
     )?;
     // Open the cache (in the blocking pool: SQLite is synchronous).
     let path: PathBuf = db_path.to_owned();
-    let (mut db, empty, deferred) = tokio::task::spawn_blocking(move || {
+    let (mut db, empty, deferred, checkpointer) = tokio::task::spawn_blocking(move || {
         let db = Db::open(&path)?;
+        // The writer's commits are checkpointed by a second connection on its own thread
+        // (crate::checkpoint), not inside the writer's COMMIT.
+        db.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpointer = Checkpointer::start(&path, crate::checkpoint::DRAIN_BYTES)?;
         let empty = db
             .conn()
             .query_row("SELECT 1 FROM cases LIMIT 1", [], |r| r.get::<_, i64>(0))
@@ -243,7 +248,7 @@ async fn sync_inner(
         let deferred: i64 =
             db.conn()
                 .query_row("SELECT count(*) FROM deferred_indexes", [], |r| r.get(0))?;
-        Ok::<_, SyncError>((db, empty, deferred > 0))
+        Ok::<_, SyncError>((db, empty, deferred > 0, checkpointer))
     })
     .await
     .map_err(join_err)??;
@@ -305,6 +310,7 @@ async fn sync_inner(
     let batch_records = opts.batch_records.max(1);
     let commit_interval = opts.commit_interval;
     let cal = calendar.clone();
+    let ckpt = checkpointer.handle();
     let writer = tokio::task::spawn_blocking(move || {
         let w = Writer {
             feed: &writer_feed,
@@ -324,11 +330,14 @@ async fn sync_inner(
                 // Each page's records go into the transaction at once, so memory stays at a
                 // couple of pages; the cursor moves with every page, inside the transaction.
                 let opened = Instant::now();
+                // A long WAL restarts with this transaction (waits for the checkpoint).
+                ckpt.before_begin();
                 let mut idle = Duration::ZERO;
-                let (applied, n, cursor) = db.write(|tx| {
+                let (applied, n, bytes, cursor) = db.write(|tx| {
                     let mut page = first;
                     let mut applied = Applied::default();
                     let mut n = 0usize;
+                    let mut bytes = 0u64;
                     loop {
                         let w = Writer {
                             now: unix_now(),
@@ -336,6 +345,7 @@ async fn sync_inner(
                         };
                         applied += w.apply_tx(tx, std::slice::from_ref(&page))?;
                         n += page.records.len();
+                        bytes += page.bytes;
                         if n >= batch_records || opened.elapsed() >= commit_interval {
                             break;
                         }
@@ -347,9 +357,11 @@ async fn sync_inner(
                             None => break,
                         }
                     }
-                    Ok::<_, SyncError>((applied, n, page.next_cursor))
+                    Ok::<_, SyncError>((applied, n, bytes, page.next_cursor))
                 })?;
-                // Busy = the transaction (records, commit, checkpoint) minus waiting for pages.
+                ckpt.committed(bytes);
+                // Busy = the transaction (records, commit) and any wait for a checkpoint,
+                // minus waiting for pages.
                 write_time += opened.elapsed().saturating_sub(idle);
                 total += applied;
                 writer_report(&|s| {
@@ -442,6 +454,13 @@ async fn sync_inner(
         db = db_back;
         cold_findings = n?;
     }
+    // The last checkpoint runs here; then the connection checkpoints by itself again.
+    let ckpt = checkpointer.handle();
+    ckpt.committed(0);
+    tokio::task::spawn_blocking(move || checkpointer.finish())
+        .await
+        .map_err(join_err)?;
+    db.conn().pragma_update(None, "wal_autocheckpoint", 1000)?;
     let mut applied = applied;
     applied.findings += cold_findings;
     let index_time = t.elapsed();
