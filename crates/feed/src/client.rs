@@ -303,7 +303,8 @@ async fn send(req: reqwest::RequestBuilder) -> Result<Attempt<Vec<u8>>, SyncErro
     let status = resp.status().as_u16();
     match status_action(status) {
         StatusAction::Proceed => match resp.bytes().await {
-            Ok(b) => Ok(Attempt::Done(b.to_vec())),
+            // Without a copy when the body was gathered into one buffer (a multi-chunk page).
+            Ok(b) => Ok(Attempt::Done(Vec::from(b))),
             Err(e) => Ok(Attempt::Transient(
                 format!("body cut off: {}", describe(&e)),
                 None,

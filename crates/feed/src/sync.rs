@@ -558,14 +558,15 @@ fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
-/// Drops the secondary indexes of `cases` and `case_versions`, remembering their SQL (one transaction, so a kill
-/// either leaves them all in place or all recorded).
+/// Drops the secondary indexes of `cases`, `case_versions` and `evaluations` (~1 evaluation
+/// per 3 case versions; its two indexes cost the writer ~1 CPU-s per 1M cases), remembering
+/// their SQL (one transaction, so a kill either leaves them all in place or all recorded).
 pub(crate) fn defer_indexes(db: &mut Db) -> Result<usize, SyncError> {
     db.write(|tx| {
         let idx: Vec<(String, String)> = {
             let mut st = tx.prepare(
                 "SELECT name, sql FROM sqlite_master \
-                 WHERE type = 'index' AND tbl_name IN ('cases', 'case_versions') \
+                 WHERE type = 'index' AND tbl_name IN ('cases', 'case_versions', 'evaluations') \
                  AND sql IS NOT NULL",
             )?;
             let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;

@@ -77,6 +77,11 @@ async fn converges(seed: u64, faults: Faults) {
         4,
         "the secondary indexes are back after the cold load"
     );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM sqlite_master WHERE type='index' AND tbl_name IN ('case_versions', 'evaluations') AND sql IS NOT NULL"),
+        3,
+        "the history and evaluation indexes are back after the cold load"
+    );
     // The cursor covers everything the feed published.
     let cursor: String = db
         .conn()
