@@ -121,7 +121,7 @@ impl Writer<'_> {
                             seq,
                             *reported_at,
                             row,
-                            payload,
+                            &page.body[payload.clone()],
                             &mut out,
                         )? {
                             out.stored += 1;
@@ -143,6 +143,7 @@ impl Writer<'_> {
                         payload,
                     } => {
                         let seq = self.log_base + *seq;
+                        let payload = &page.body[payload.clone()];
                         let stored = self.apply_valid(tx, seq, *reported_at, entity, payload)?;
                         if stored {
                             out.stored += 1;

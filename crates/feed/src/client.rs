@@ -67,12 +67,13 @@ impl RawPage {
         let records = self
             .records
             .iter()
-            .map(|r| prepare_record(&self.body[r.clone()]))
+            .map(|r| prepare_record(&self.body, r.clone()))
             .collect();
         PreparedPage {
+            bytes: self.body.len() as u64,
+            body: self.body,
             records,
             next_cursor: self.next_cursor,
-            bytes: self.body.len() as u64,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Turning one page's raw records into rows ready for the writer (runs on the fetch side, so
 //! JSON parsing and validation overlap with the database writes).
 
+use std::ops::Range;
+
 use jiancha_protocol::{
     validate_with_data, Case, CaseStatus, CaseType, Entity, ItemType, Level, LimitUnit, Malformed,
     Satisfaction,
@@ -10,12 +12,12 @@ use jiancha_protocol::{
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)] // malformed records are rare
 pub(crate) enum Prepared {
-    /// A valid record: the entity and its canonical JSON (the `data` object).
+    /// A valid record: the entity and where its `data` object lies in the page's body.
     Valid {
         seq: i64,
         reported_at: i64,
         entity: Entity,
-        payload: String,
+        payload: Range<usize>,
     },
     /// A valid case record, reduced to the columns the writer needs (the parsed tree is
     /// dropped on the fetch side: it is several times the size of the payload).
@@ -23,7 +25,7 @@ pub(crate) enum Prepared {
         seq: i64,
         reported_at: i64,
         row: CaseRow,
-        payload: String,
+        payload: Range<usize>,
     },
     /// A malformed record: what was wrong and the exact raw text.
     Malformed {
@@ -33,20 +35,25 @@ pub(crate) enum Prepared {
     },
 }
 
-/// A page ready to apply.
+/// A page ready to apply: its records, whose payloads are ranges of `body` (the page as
+/// received), so a payload is copied once, into SQLite, not into a string of its own first.
 #[derive(Debug)]
 pub(crate) struct PreparedPage {
+    pub body: String,
     pub records: Vec<Prepared>,
     pub next_cursor: String,
     pub bytes: u64,
 }
 
-pub(crate) fn prepare_record(text: &str) -> Prepared {
+/// Prepares the record at `range` of the page `body`.
+pub(crate) fn prepare_record(body: &str, range: Range<usize>) -> Prepared {
+    let text = &body[range];
     match validate_with_data(text) {
         Ok((rec, data)) => {
             // Store the `data` object exactly as received (the digest and the clock re-read it
             // through the protocol's types): a slice of the record, not a re-serialisation.
-            let payload = data.to_owned();
+            let start = data.as_ptr() as usize - body.as_ptr() as usize;
+            let payload = start..start + data.len();
             let reported_at = rec.reported_at.unix();
             match rec.entity {
                 Entity::Case(c) => Prepared::Case {
