@@ -561,7 +561,8 @@ async fn changes(
         (lo, hi, next, latest, (from + 1, slice))
     };
     let (first, slice) = entries;
-    let mut body = Vec::with_capacity((hi - lo) as usize * 900 + 160);
+    // ~1 KB per record with its envelope: sized so the body is not reallocated while written.
+    let mut body = Vec::with_capacity((hi - lo) as usize * 1100 + 160);
     body.extend_from_slice(b"{\"schema_version\":\"");
     body.extend_from_slice(SCHEMA_VERSION.as_bytes());
     body.extend_from_slice(b"\",\"records\":[");

@@ -492,10 +492,14 @@ impl World {
             )
         };
         let classified = r.chance(0.003);
+        // Same text as chrono's `%Y%m%d` for these 4-digit years, without its formatter (a
+        // plan is made for every record served).
         let id = format!(
-            "{}-{}-{:09}",
+            "{}-{:04}{:02}{:02}-{:09}",
             spec.dept.region_code,
-            date0.format("%Y%m%d"),
+            date0.year(),
+            date0.month(),
+            date0.day(),
             i
         );
         let mut plan = Plan {

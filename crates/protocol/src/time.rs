@@ -3,10 +3,7 @@
 
 use std::fmt;
 
-use chrono::{
-    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Timelike,
-    Utc,
-};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// China Standard Time (UTC+8), the offset every timestamp is written in.
@@ -99,9 +96,13 @@ impl Timestamp {
     /// [`Timestamp::to_rfc3339`] without chrono's formatter or an allocation, for whole
     /// seconds in years 0000-9999 (every instant the feed writes); `None` otherwise.
     fn canonical(&self) -> Option<[u8; 25]> {
-        let local = self.0.with_timezone(&cst());
-        let year = local.year();
-        if local.nanosecond() != 0 || !(0..=9999).contains(&year) {
+        if self.0.timestamp_subsec_nanos() != 0 {
+            return None;
+        }
+        let local = self.0.timestamp() + 8 * 3600;
+        let (days, sod) = (local.div_euclid(86_400), local.rem_euclid(86_400) as u32);
+        let (year, month, day) = civil_from_days(days);
+        if !(0..=9999).contains(&year) {
             return None;
         }
         let mut buf = *b"0000-00-00T00:00:00+08:00";
@@ -112,13 +113,27 @@ impl Timestamp {
             }
         };
         put(0, 4, year as u32);
-        put(5, 2, local.month());
-        put(8, 2, local.day());
-        put(11, 2, local.hour());
-        put(14, 2, local.minute());
-        put(17, 2, local.second());
+        put(5, 2, month);
+        put(8, 2, day);
+        put(11, 2, sod / 3600);
+        put(14, 2, sod / 60 % 60);
+        put(17, 2, sod % 60);
         Some(buf)
     }
+}
+
+/// The proleptic Gregorian date of `days` since 1970-01-01 (H. Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 impl From<DateTime<FixedOffset>> for Timestamp {
@@ -194,7 +209,19 @@ mod tests {
             1_709_136_000, // 2024-02-28T16:00:00Z
             1_735_660_799, // 2024-12-31T23:59:59+08:00 minus 8h
             4_102_415_999,
+            -2_208_988_800,  // 1900
+            -62_135_596_800, // 0001-01-01T00:00:00Z
+            -62_167_219_200, // 0000-01-01T00:00:00Z
+            -62_167_248_000, // a year -1 instant in +08:00 (chrono's form)
+            253_402_271_999, // 9999-12-31T23:59:59+08:00
+            253_402_300_799, // year 10000 in +08:00 (chrono's form)
         ];
+        for _ in 0..5_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            instants.push(-((x % 62_167_219_200) as i64));
+        }
         for _ in 0..20_000 {
             x ^= x << 13;
             x ^= x >> 7;
@@ -207,8 +234,13 @@ mod tests {
             assert_eq!(t.to_rfc3339(), text);
             assert_eq!(t.to_string(), text);
             assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{text}\""));
-            assert_eq!(Timestamp::parse_canonical(&text), Some(t), "{text}");
-            assert_eq!(Timestamp::parse(&text).unwrap().unix(), secs);
+            // Years outside 0000-9999 have a sign and more digits: the general parser's.
+            let fast = (text.len() == 25).then_some(t);
+            assert_eq!(Timestamp::parse_canonical(&text), fast, "{text}");
+            assert_eq!(Timestamp::parse(&text).ok(), chrono_parse(&text), "{text}");
+            if text.len() == 25 {
+                assert_eq!(Timestamp::parse(&text).map(|t| t.unix()), Ok(secs));
+            }
         }
         // Sub-second instants keep chrono's form.
         let t =
