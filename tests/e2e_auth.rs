@@ -30,22 +30,27 @@ async fn create_account(c: &Client, username: &str, name: &str, role_label: &str
     click(c, "[data-testid=account-new]").await;
     type_into(c, "[data-testid=account-username]", username).await;
     type_into(c, "[data-testid=account-display-name]", name).await;
-    click(c, "[data-testid=account-role]").await;
+    // The dropdown slides in: a click during the animation can land on the option above, so
+    // let it settle, and check what the select then shows (retrying the choice if needed).
     let option = format!(
         "//li[contains(@class,'el-select-dropdown__item')][normalize-space()='{role_label}']"
     );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
+        click(c, "[data-testid=account-role]").await;
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
         if let Ok(el) = c.find(Locator::XPath(&option)).await {
-            if el.click().await.is_ok() {
-                break;
-            }
+            let _ = el.click().await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let shown = text_of(c, "[data-testid=account-role]").await;
+        if shown.trim() == role_label {
+            break;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "no role option {role_label}"
+            "role select shows {shown:?}, not {role_label}"
         );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     type_into(c, "[data-testid=account-password]", password).await;
     click(c, "[data-testid=account-create]").await;
