@@ -197,11 +197,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
 
     // The limit, measured on the same machine in the same run.
-    let (raw_rows, raw_secs) = raw_insert(&sync_db, &raw_db, false)?;
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", raw_db.display()));
-    }
-    let (latest_rows, latest_secs) = raw_insert(&sync_db, &raw_db, true)?;
+    let remove_raw = || {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", raw_db.display()));
+        }
+    };
+    let (raw_rows, raw_secs) = raw_insert(&sync_db, &raw_db, false, None)?;
+    remove_raw();
+    let (latest_rows, latest_secs) = raw_insert(&sync_db, &raw_db, true, None)?;
+    remove_raw();
+    // The same limit in a file with the cache's page size (16 KiB; SQLite's default is 4 KiB),
+    // printed beside it so the page size's share of the ratio is visible.
+    let (_, raw_same_page_secs) =
+        raw_insert(&sync_db, &raw_db, false, Some(jiancha_store::PAGE_SIZE))?;
     anyhow::ensure!(
         latest_rows == report.cases,
         "raw insert saw {latest_rows} current versions, the sync stored {} cases",
@@ -226,6 +234,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "ratio": (sync_rate / raw_rate * 1000.0).round() / 1000.0,
         "latest_only_raw_insert_per_s": latest_rate.round(),
         "latest_only_ratio": (sync_rate / latest_rate * 1000.0).round() / 1000.0,
+        "raw_insert_cache_page_size_per_s": (report.cases as f64 / raw_same_page_secs).round(),
+        "cache_page_size_ratio": (sync_secs.recip() * raw_same_page_secs * 1000.0).round() / 1000.0,
         "peak_rss_mb": peak_rss_mb(),
         "simulator_build_seconds": round(build_secs),
         "fetch_parse_seconds": round(fetch_secs),
@@ -247,14 +257,18 @@ fn round(x: f64) -> f64 {
 /// its primary key, one prepared statement, one transaction, WAL, the default page cache. Rows
 /// are read in chunks from the synced database outside the timed sections; only the inserts
 /// and the commit count. With `latest_only`, one row per case (its current version) keyed by
-/// 办件编号 instead.
+/// 办件编号 instead. `page_size`: None = SQLite's default (the limit as the issue defines it).
 fn raw_insert(
     src: &std::path::Path,
     dst: &std::path::Path,
     latest_only: bool,
+    page_size: Option<i64>,
 ) -> anyhow::Result<(u64, f64)> {
     let src = Connection::open(src)?;
     let mut dst = Connection::open(dst)?;
+    if let Some(p) = page_size {
+        dst.pragma_update(None, "page_size", p)?;
+    }
     dst.pragma_update(None, "journal_mode", "WAL")?;
     dst.pragma_update(None, "synchronous", "NORMAL")?;
     let (create, select) = if latest_only {
