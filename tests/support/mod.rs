@@ -221,6 +221,20 @@ pub async fn type_into_element(
         // old value: select all and delete with keystrokes instead (Ctrl+A, release, Backspace).
         el.send_keys("\u{E009}a\u{E000}\u{E003}").await.unwrap();
         el.send_keys(text).await.unwrap();
+        // WebKitWebDriver types CJK text through an input-method composition that does not
+        // always end: the field then shows the text while Element Plus's input, still
+        // "composing", never hands it to v-model (a setup page once refused 姓名 as empty).
+        // End any composition and announce the value, as a real input method does.
+        let _ = el
+            .clone()
+            .client()
+            .execute(
+                "const el = arguments[0];
+                 el.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: '' }));
+                 el.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![serde_json::to_value(el).unwrap()],
+            )
+            .await;
         tokio::time::sleep(Duration::from_millis(100)).await;
         last = el
             .prop("value")
