@@ -175,6 +175,9 @@ pub struct CaseLettersDto {
     pub sms_unavailable: Option<String>,
     /// Every SMS of the case with its history (handler, escalations, retries).
     pub sms: Vec<crate::sms::SmsDto>,
+    /// Why automatic notices or the escalation chain stopped for this case (e.g. no number in
+    /// the directory), if they did.
+    pub sms_stopped: Option<String>,
 }
 
 /// Filters of the 文书 list.

@@ -1260,6 +1260,7 @@ pub fn case_letters(
         measures,
         sms_unavailable: crate::sms::unavailable_reason(&db),
         sms: crate::sms::for_case(&db, case_id)?,
+        sms_stopped: crate::sms::stopped_reason(&db, case_id)?,
     })
 }
 

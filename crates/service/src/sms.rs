@@ -958,6 +958,23 @@ pub fn test_send_blocking(svc: &Service, phone: &str) -> Result<SmsTestResult, A
     rt.block_on(test_send(svc, phone))
 }
 
+/// Why the dispatcher stopped notifying this case on its own (`sms_auto_skipped`), if it did.
+pub fn stopped_reason(db: &Db, case_id: &str) -> Result<Option<String>, ApiError> {
+    let reason: Option<String> = db
+        .conn()
+        .query_row(
+            "SELECT reason FROM sms_auto_skipped WHERE case_id = ?1",
+            [case_id.trim()],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(internal)?;
+    Ok(reason.map(|r| {
+        let r = r.strip_prefix("escalation: ").unwrap_or(&r).to_string();
+        format!("自动通知已停止：{r}；可在此手动发送或登记电话通知。")
+    }))
+}
+
 /// RFC 3339 in China Standard Time (what officers read), e.g. `2026-11-27T15:12:03+08:00`.
 fn cst_text(t: DateTime<Utc>) -> String {
     t.with_timezone(&jiancha_calendar::cst())

@@ -21,4 +21,9 @@ sms_unavailable: string | null,
 /**
  * Every SMS of the case with its history (handler, escalations, retries).
  */
-sms: Array<SmsDto>, };
+sms: Array<SmsDto>, 
+/**
+ * Why automatic notices or the escalation chain stopped for this case (e.g. no number in
+ * the directory), if they did.
+ */
+sms_stopped: string | null, };

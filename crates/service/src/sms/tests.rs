@@ -312,6 +312,10 @@ async fn cases_entering_warning_are_told_automatically_and_escalate_to_chief_and
     let db = t.svc.db().unwrap();
     assert!(for_case(&db, "OLD-1").unwrap().is_empty());
     assert!(for_case(&db, "NEW-2").unwrap().is_empty());
+    // The case page says why NEW-2 was not texted.
+    let why = stopped_reason(&db, "NEW-2").unwrap().unwrap();
+    assert!(why.contains("通讯录无承办人号码"), "{why}");
+    assert_eq!(stopped_reason(&db, "NEW-1").unwrap(), None);
     let sms = for_case(&db, "NEW-1").unwrap();
     assert_eq!(sms.len(), 1);
     assert_eq!(sms[0].state, "delivered");
