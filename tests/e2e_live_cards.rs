@@ -14,22 +14,12 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use fantoccini::{Client, Locator};
 use support::{
-    click, screenshot, sign_in_as_new_admin, text_of, type_into, wait_for, wait_text, Driver,
+    click, number, screenshot, sign_in_as_new_admin, text_of, type_into, wait_for, wait_text,
+    Driver,
 };
 
 /// Simulated seconds per wall second of the demo feed in this test.
 const SPEED: i64 = 20_000;
-
-/// The first number in a text ("共 1,234 条 · …" → 1234).
-fn number(text: &str) -> u64 {
-    let digits: String = text
-        .chars()
-        .skip_while(|c| !c.is_ascii_digit())
-        .take_while(|c| c.is_ascii_digit() || *c == ',')
-        .filter(char::is_ascii_digit)
-        .collect();
-    digits.parse().unwrap_or(0)
-}
 
 fn unix_now() -> i64 {
     SystemTime::now()

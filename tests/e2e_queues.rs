@@ -8,19 +8,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::key::Key;
 use support::{
-    click, screenshot, sign_in_as_new_admin, text_of, type_into, wait_for, wait_text, Driver,
+    click, number, screenshot, sign_in_as_new_admin, text_of, type_into, wait_for, wait_text,
+    Driver,
 };
-
-/// The first number in a text ("共 1,234 条" → 1234).
-fn number(text: &str) -> u64 {
-    let digits: String = text
-        .chars()
-        .skip_while(|c| !c.is_ascii_digit())
-        .take_while(|c| c.is_ascii_digit() || *c == ',')
-        .filter(char::is_ascii_digit)
-        .collect();
-    digits.parse().unwrap_or(0)
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn queues_filter_and_open_a_case() {

@@ -471,3 +471,14 @@ pub async fn base(c: &Client) -> String {
     let url = c.current_url().await.unwrap().to_string();
     url.split('#').next().unwrap_or(&url).to_string()
 }
+
+/// The first number in a text ("共 1,234 条 · …" → 1234; 0 when there is none).
+pub fn number(text: &str) -> u64 {
+    let digits: String = text
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap_or(0)
+}

@@ -1135,19 +1135,6 @@ pub fn record_measure(
     .map_err(wf_err)
 }
 
-/// Queues a warning SMS (Art. B6) to the case's handler (`phone` empty = the directory's
-/// number). Refused with `unavailable` while no gateway is configured (the page then offers
-/// the phone call instead).
-pub fn queue_sms(
-    svc: &Service,
-    session: &mut Session,
-    case_id: &str,
-    phone: &str,
-    now: DateTime<Utc>,
-) -> Result<NoticeDto, ApiError> {
-    crate::sms::queue(svc, session, case_id, phone, now)
-}
-
 /// Records a warning phone call (Art. B6): to whom (defaults to the case's handler), when,
 /// the outcome (`reached|no_answer|wrong_number|other`) and a note.
 #[allow(clippy::too_many_arguments)]
@@ -1599,8 +1586,9 @@ pub fn cmd_phone_call(
 }
 
 pub fn cmd_queue_sms(svc: &Service, case_id: &str, phone: &str) -> Result<NoticeDto, ApiError> {
+    // Art. B6: the handler's number from the input or the directory (crate::sms).
     in_session(svc, Action::CreateNotice, |s, now| {
-        queue_sms(svc, s, case_id, phone, now)
+        crate::sms::queue(svc, s, case_id, phone, now)
     })
 }
 

@@ -400,7 +400,7 @@ fn phone_call_recorded_and_sms_refused_without_gateway() {
     assert_eq!(e.code, ErrorCode::InvalidInput, "future call: {e}");
     let e = record_phone_call(&t.svc, s, "XK-1", "", "", "shouted", "", n).unwrap_err();
     assert!(e.message.contains("shouted"));
-    let e = queue_sms(&t.svc, s, "XK-1", "13800000001", n).unwrap_err();
+    let e = crate::sms::queue(&t.svc, s, "XK-1", "13800000001", n).unwrap_err();
     assert_eq!(e.code, ErrorCode::Unavailable);
     assert!(e.message.contains("未配置短信网关"));
     let e = take_up_signal_card(&t.svc, s, "NOPE", "yellow", n).unwrap_err();
