@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "sms_contacts_list",
     "sms_contacts_import",
     "sms_contact_delete",
+    "sms_contacts_missing",
     "sms_test_send",
     "queue_page",
     "queue_counts",

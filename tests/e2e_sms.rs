@@ -84,6 +84,26 @@ async fn a_warning_sms_goes_through_the_gateway_and_is_shown_delivered_on_the_ca
     click(&c, "[data-testid=contacts-import]").await;
     let err = wait_text(&c, "[data-testid=contacts-error]", 20, |t| !t.is_empty()).await;
     assert!(err.contains("第 1 行"), "{err}");
+    // Handlers of open cards without a number are listed, and go into the import box to be
+    // completed.
+    let missing = wait_text(&c, "[data-testid=contacts-missing]", 30, |t| {
+        t.contains("市")
+    })
+    .await;
+    assert!(!missing.is_empty());
+    click(&c, "[data-testid=contacts-fill-missing]").await;
+    let filled = c
+        .find(Locator::Css(
+            "[data-testid=contacts-text] textarea, textarea[data-testid=contacts-text]",
+        ))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(filled.contains(",承办人,"), "{filled}");
+    screenshot(&c, "settings-contacts").await;
 
     // An officer sends the SMS from a case in 预警.
     create_account(&c, OFFICER.0, "周监察", "officer", OFFICER.1).await;

@@ -54,6 +54,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         sms::sms_contacts_list,
         sms::sms_contacts_import,
         sms::sms_contact_delete,
+        sms::sms_contacts_missing,
         sms::sms_test_send,
         queues::queue_page,
         queues::queue_counts,

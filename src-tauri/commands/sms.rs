@@ -2,7 +2,8 @@
 //! facts, and the notices directory. Secrets only ever travel page → Rust.
 
 use jiancha_api::sms::{
-    ContactDto, ContactImportResult, NoticeSettingsUpdate, NoticeSettingsView, SmsTestResult,
+    ContactDto, ContactImportResult, MissingContactDto, NoticeSettingsUpdate, NoticeSettingsView,
+    SmsTestResult,
 };
 use jiancha_api::ApiError;
 use jiancha_service::sms;
@@ -50,4 +51,12 @@ pub async fn sms_test_send(
     phone: String,
 ) -> Result<SmsTestResult, ApiError> {
     blocking(state, move |s| sms::test_send_blocking(s, &phone)).await
+}
+
+#[tauri::command]
+pub async fn sms_contacts_missing(
+    state: State<'_, AppState>,
+    limit: i64,
+) -> Result<Vec<MissingContactDto>, ApiError> {
+    blocking(state, move |s| sms::missing_contacts(s, limit)).await
 }

@@ -393,8 +393,9 @@ import type { ContactImportResult } from './bindings/ContactImportResult'
 import type { SmsTestResult } from './bindings/SmsTestResult'
 import type { SmsDto } from './bindings/SmsDto'
 import type { SmsEventDto } from './bindings/SmsEventDto'
+import type { MissingContactDto } from './bindings/MissingContactDto'
 
-export type { NoticeSettingsView, NoticeSettingsUpdate, DispatchReport, ContactDto, ContactImportResult, SmsTestResult, SmsDto, SmsEventDto }
+export type { NoticeSettingsView, NoticeSettingsUpdate, DispatchReport, ContactDto, ContactImportResult, SmsTestResult, SmsDto, SmsEventDto, MissingContactDto }
 
 /** `notice_settings_get`: gateway, quiet hours, escalation, the centre's facts (secrets as hints). */
 export function noticeSettingsGet(): Promise<NoticeSettingsView> {
@@ -417,4 +418,8 @@ export function smsContactDelete(id: number): Promise<void> {
 /** One test message through the configured gateway, now. */
 export function smsTestSend(phone: string): Promise<SmsTestResult> {
   return call<SmsTestResult>('sms_test_send', { phone })
+}
+/** Handlers of open cards with no number in the directory, most cards first. */
+export function smsContactsMissing(limit: number): Promise<MissingContactDto[]> {
+  return call<MissingContactDto[]>('sms_contacts_missing', { limit })
 }

@@ -134,6 +134,7 @@ pub fn bindings() -> Vec<(String, String)> {
         sms::SmsTestResult,
         sms::SmsEventDto,
         sms::SmsDto,
+        sms::MissingContactDto,
         auth::AccountRole,
         auth::SessionUser,
         auth::AuthStatus,

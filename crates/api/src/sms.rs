@@ -166,3 +166,15 @@ pub struct SmsDto {
     pub sent_at: Option<String>,
     pub events: Vec<SmsEventDto>,
 }
+
+/// A handler of open cards (预警/黄牌/红牌) with no number in the directory: the officer fills
+/// these in so automatic notices can reach them.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct MissingContactDto {
+    pub dept_id: String,
+    pub dept_name: Option<String>,
+    pub handler: String,
+    /// Open cards of this handler now.
+    #[ts(type = "number")]
+    pub open_cards: i64,
+}

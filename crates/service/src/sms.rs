@@ -27,8 +27,8 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveTime, SecondsFormat, Utc};
 use jiancha_api::letters::NoticeDto;
 use jiancha_api::sms::{
-    ContactDto, ContactImportResult, DispatchReport, NoticeSettingsUpdate, NoticeSettingsView,
-    SmsDto, SmsEventDto, SmsTestResult,
+    ContactDto, ContactImportResult, DispatchReport, MissingContactDto, NoticeSettingsUpdate,
+    NoticeSettingsView, SmsDto, SmsEventDto, SmsTestResult,
 };
 use jiancha_api::{ApiError, ErrorCode};
 use jiancha_calendar::Calendar;
@@ -740,6 +740,42 @@ pub fn delete_contact(svc: &Service, id: i64) -> Result<(), ApiError> {
         "已删除",
     );
     Ok(())
+}
+
+/// `sms_contacts_missing`: handlers of open cards with no number in the directory, most
+/// cards first (at most `limit`, 1–500), so the officer knows whose numbers to collect.
+pub fn missing_contacts(svc: &Service, limit: i64) -> Result<Vec<MissingContactDto>, ApiError> {
+    crate::auth::require(svc, Action::View)?;
+    let mut db = svc.db()?;
+    // The handler of each case as the queues see it (brought up to date first).
+    crate::queues::refresh_search(&mut db)?;
+    let mut st = db
+        .conn()
+        .prepare(
+            "SELECT cs.dept_id, d.name, q.handler, count(*) AS n
+               FROM case_signals cs
+               JOIN queue_search q ON q.case_id = cs.case_id
+               LEFT JOIN departments d ON d.dept_id = cs.dept_id
+              WHERE cs.open = 1 AND cs.level >= 1 AND q.handler IS NOT NULL AND q.handler != ''
+                AND NOT EXISTS (SELECT 1 FROM sms_contacts c
+                                 WHERE c.dept_id = cs.dept_id AND c.role = 'handler'
+                                   AND c.name = q.handler)
+              GROUP BY cs.dept_id, q.handler
+              ORDER BY n DESC, cs.dept_id, q.handler
+              LIMIT ?1",
+        )
+        .map_err(internal)?;
+    let rows = st
+        .query_map([limit.clamp(1, 500)], |r| {
+            Ok(MissingContactDto {
+                dept_id: r.get(0)?,
+                dept_name: r.get(1)?,
+                handler: r.get(2)?,
+                open_cards: r.get(3)?,
+            })
+        })
+        .map_err(internal)?;
+    rows.collect::<Result<_, _>>().map_err(internal)
 }
 
 /// The number of `name` (a handler) or of the department's chief / leader in charge.

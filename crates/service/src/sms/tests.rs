@@ -189,8 +189,25 @@ async fn directory_import_is_all_or_nothing_and_names_the_bad_line() {
     let e = import_contacts(&t.svc, "D1,承办人,王堃,1380000\n").unwrap_err();
     assert!(e.message.contains("1380000"), "{}", e.message);
     assert!(contacts(&t.svc).unwrap().is_empty(), "nothing stored");
+    // Two open cards of handlers not in the directory: both listed, by cards.
+    add_case(&t.svc, "M-1", "王堃", 0);
+    add_case(&t.svc, "M-2", "王堃", 0);
+    add_case(&t.svc, "M-3", "李四", 0);
+    let missing = missing_contacts(&t.svc, 50).unwrap();
+    let names: Vec<(&str, i64)> = missing
+        .iter()
+        .map(|m| (m.handler.as_str(), m.open_cards))
+        .collect();
+    assert_eq!(names, [("王堃", 2), ("李四", 1)]);
+    assert_eq!(
+        missing[0].dept_name.as_deref(),
+        Some("新城市市场监督管理局")
+    );
     let r = import_contacts(&t.svc, DIRECTORY).unwrap();
     assert_eq!((r.added, r.updated), (3, 0));
+    let missing = missing_contacts(&t.svc, 50).unwrap();
+    assert_eq!(missing.len(), 1, "王堃 now has a number");
+    assert_eq!(missing[0].handler, "李四");
     let r = import_contacts(&t.svc, "D1\t承办人\t王堃\t13900000001").unwrap();
     assert_eq!((r.added, r.updated), (0, 1));
     let all = contacts(&t.svc).unwrap();
