@@ -104,6 +104,12 @@ pub fn load(db: &Db) -> Result<Settings, ApiError> {
 
 /// Checks a feed URL: empty (the demo) or an absolute http(s) URL with a host.
 pub fn validate_feed_url(url: &str) -> Result<String, ApiError> {
+    validate_http_url("数据源地址 (feed_url)", url).map(|u| u.trim_end_matches('/').to_owned())
+}
+
+/// Checks an address setting named `field`: empty, or an absolute http(s) URL with a host
+/// and a valid port. Returns it trimmed.
+pub(crate) fn validate_http_url(field: &str, url: &str) -> Result<String, ApiError> {
     let url = url.trim();
     if url.is_empty() {
         return Ok(String::new());
@@ -111,11 +117,7 @@ pub fn validate_feed_url(url: &str) -> Result<String, ApiError> {
     let rest = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
-        .ok_or_else(|| {
-            invalid(format!(
-                "数据源地址 (feed_url) 须以 http:// 或 https:// 开头: {url:?}"
-            ))
-        })?;
+        .ok_or_else(|| invalid(format!("{field} 须以 http:// 或 https:// 开头: {url:?}")))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_only = host.rsplit_once(':').map_or(host, |(h, port)| {
         if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() {
@@ -126,17 +128,15 @@ pub fn validate_feed_url(url: &str) -> Result<String, ApiError> {
     });
     if host_only.is_empty() || url.chars().any(char::is_whitespace) {
         return Err(invalid(format!(
-            "数据源地址 (feed_url) 无效: {url:?} (缺少主机名或含空白)"
+            "{field} 无效: {url:?} (缺少主机名或含空白)"
         )));
     }
     if let Some((_, port)) = host.rsplit_once(':') {
         if !port.is_empty() && port.parse::<u16>().is_err() {
-            return Err(invalid(format!(
-                "数据源地址 (feed_url) 的端口无效: {port:?}"
-            )));
+            return Err(invalid(format!("{field} 的端口无效: {port:?}")));
         }
     }
-    Ok(url.trim_end_matches('/').to_owned())
+    Ok(url.to_owned())
 }
 
 /// Applies `update` to `current`, validating every field; nothing is written here.

@@ -343,22 +343,7 @@ pub fn load(db: &Db) -> Result<NoticeConfig, ApiError> {
 }
 
 fn http_url(field: &str, url: &str) -> Result<String, ApiError> {
-    let url = url.trim();
-    if url.is_empty() {
-        return Ok(String::new());
-    }
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))
-        .ok_or_else(|| invalid(format!("{field} 须以 http:// 或 https:// 开头: {url:?}")))?;
-    if rest.split(['/', '?', '#']).next().unwrap_or("").is_empty()
-        || url.chars().any(char::is_whitespace)
-    {
-        return Err(invalid(format!(
-            "{field} 无效: {url:?} (缺少主机名或含空白)"
-        )));
-    }
-    Ok(url.to_string())
+    crate::settings::validate_http_url(field, url)
 }
 
 fn no_controls(field: &str, v: &str, max: usize) -> Result<String, ApiError> {
