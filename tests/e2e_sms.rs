@@ -8,22 +8,16 @@
 
 mod support;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use jiancha_notify::test_gateway::TestGateway;
 use jiancha_notify::Credentials;
 use support::{
-    click, create_account, first_case, ipc, open_case, screenshot, sign_in, sign_in_as_new_admin,
-    text_of, type_into, wait_text, Driver,
+    base, click, create_account, first_case, ipc, open_case, screenshot, sign_in,
+    sign_in_as_new_admin, text_of, type_into, wait_text, Driver,
 };
 
 const TOKEN: &str = "e2e-sms-token-0042";
 const OFFICER: (&str, &str) = ("zhou", "officer-pass-1");
-
-async fn goto(c: &Client, route: &str) {
-    let url = c.current_url().await.unwrap().to_string();
-    let base = url.split('#').next().unwrap_or(&url).to_string();
-    c.goto(&format!("{base}#/{route}")).await.unwrap();
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_warning_sms_goes_through_the_gateway_and_is_shown_delivered_on_the_case() {
@@ -47,7 +41,9 @@ async fn a_warning_sms_goes_through_the_gateway_and_is_shown_delivered_on_the_ca
     sign_in_as_new_admin(&c).await;
 
     // 设置 › 通知与短信: the platform, round-the-clock sending hours, the centre's name.
-    goto(&c, "settings").await;
+    c.goto(&format!("{}#/settings", base(&c).await))
+        .await
+        .unwrap();
     click(&c, "#tab-notices").await;
     let state = text_of(&c, "[data-testid=notice-configured]").await;
     assert!(state.contains("未配置"), "{state}");

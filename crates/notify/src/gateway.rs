@@ -327,7 +327,8 @@ pub struct HttpSmsGateway {
     client: reqwest::Client,
 }
 
-fn is_mobile(p: &str) -> bool {
+/// A mainland mobile number: 11 digits with a leading 1 (what the adapter accepts).
+pub fn is_mobile(p: &str) -> bool {
     p.len() == 11 && p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -578,8 +578,15 @@ fn role_of(v: &str) -> Option<Role> {
     }
 }
 
-fn is_mobile(p: &str) -> bool {
-    p.len() == 11 && p.starts_with('1') && p.bytes().all(|b| b.is_ascii_digit())
+/// The gateway adapter's own check (`jiancha_notify::gateway::is_mobile`), as the page's error.
+fn check_mobile(phone: &str) -> Result<(), ApiError> {
+    if jiancha_notify::gateway::is_mobile(phone) {
+        Ok(())
+    } else {
+        Err(invalid(format!(
+            "手机号码 {phone:?} 无效（须为 11 位、以 1 开头）"
+        )))
+    }
 }
 
 /// `sms_contacts_list`: the directory, by department and role.
@@ -640,11 +647,7 @@ pub fn import_contacts(svc: &Service, text: &str) -> Result<ContactImportResult,
         if dept.is_empty() || name.is_empty() {
             return Err(invalid(format!("第 {n} 行缺少部门编码或姓名: {line:?}")));
         }
-        if !is_mobile(phone) {
-            return Err(invalid(format!(
-                "第 {n} 行的手机号码 {phone:?} 无效（须为 11 位、以 1 开头）"
-            )));
-        }
+        check_mobile(phone).map_err(|e| invalid(format!("第 {n} 行的{}", e.message)))?;
         rows.push((dept.to_string(), role, name.to_string(), phone.to_string()));
     }
     if rows.is_empty() {
@@ -764,28 +767,22 @@ pub fn missing_contacts(svc: &Service, limit: i64) -> Result<Vec<MissingContactD
 }
 
 /// The number of `name` (a handler) or of the department's chief / leader in charge.
-fn lookup(db: &Db, dept: &str, role: Role, name: Option<&str>) -> Option<(String, String)> {
-    let c = db.conn();
-    match name {
-        Some(n) => c
-            .query_row(
-                "SELECT name, phone FROM sms_contacts WHERE dept_id = ?1 AND role = ?2 AND name = ?3",
-                params![dept, role.code(), n],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .ok()
-            .flatten(),
-        None => c
-            .query_row(
-                "SELECT name, phone FROM sms_contacts WHERE dept_id = ?1 AND role = ?2 ORDER BY id LIMIT 1",
-                params![dept, role.code()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .ok()
-            .flatten(),
-    }
+fn lookup(
+    db: &Db,
+    dept: &str,
+    role: Role,
+    name: Option<&str>,
+) -> Result<Option<(String, String)>, ApiError> {
+    db.conn()
+        .query_row(
+            "SELECT name, phone FROM sms_contacts
+              WHERE dept_id = ?1 AND role = ?2 AND (?3 IS NULL OR name = ?3)
+              ORDER BY id LIMIT 1",
+            params![dept, role.code(), name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(internal)
 }
 
 // ---------------------------------------------------------------- the case's facts
@@ -844,11 +841,7 @@ fn notify_person(
     gateway
         .render(&values)
         .map_err(|e| invalid(e.to_string()))?;
-    if !is_mobile(phone) {
-        return Err(invalid(format!(
-            "手机号码 {phone:?} 无效（须为 11 位、以 1 开头）"
-        )));
-    }
+    check_mobile(phone)?;
     let n = NewNotice {
         case_id,
         handler: recipient,
@@ -900,7 +893,7 @@ pub fn queue(
     let info = case_info(&db, case_id, &cfg.sign_name)?;
     let phone = phone.trim();
     let phone = if phone.is_empty() {
-        lookup(&db, &info.dept_id, Role::Handler, Some(&info.handler))
+        lookup(&db, &info.dept_id, Role::Handler, Some(&info.handler))?
             .map(|(_, p)| p)
             .ok_or_else(|| {
                 invalid(format!(
@@ -938,11 +931,7 @@ pub fn queue(
 pub async fn test_send(svc: &Service, phone: &str) -> Result<SmsTestResult, ApiError> {
     crate::auth::require(svc, Action::ChangeSettings)?;
     let phone = phone.trim();
-    if !is_mobile(phone) {
-        return Err(invalid(format!(
-            "手机号码 {phone:?} 无效（须为 11 位、以 1 开头）"
-        )));
-    }
+    check_mobile(phone)?;
     let cfg = load(&svc.db()?)?;
     let gateway = cfg.gateway()?;
     let values: BTreeMap<String, String> = [
@@ -1220,7 +1209,7 @@ fn auto_notices(
     };
     for case_id in candidates {
         let info = case_info(db, &case_id, &cfg.sign_name)?;
-        let contact = lookup(db, &info.dept_id, Role::Handler, Some(&info.handler));
+        let contact = lookup(db, &info.dept_id, Role::Handler, Some(&info.handler))?;
         let outcome = match contact {
             Some((name, phone)) => notify_person(
                 db,
@@ -1334,14 +1323,12 @@ fn escalate(
             None
         } else if role == Role::Handler {
             // A retry: the number the last SMS used, else the directory's.
-            history
-                .iter()
-                .rev()
-                .find(|m| m.role == Role::Handler)
-                .map(|m| (m.recipient.clone(), m.phone.clone()))
-                .or_else(|| lookup(db, &info.dept_id, Role::Handler, Some(&info.handler)))
+            match history.iter().rev().find(|m| m.role == Role::Handler) {
+                Some(m) => Some((m.recipient.clone(), m.phone.clone())),
+                None => lookup(db, &info.dept_id, Role::Handler, Some(&info.handler))?,
+            }
         } else {
-            lookup(db, &info.dept_id, role, None)
+            lookup(db, &info.dept_id, role, None)?
         };
         let Some((name, phone)) = contact else {
             // Nobody to tell at this step: the chain stops here for this case, recorded.
