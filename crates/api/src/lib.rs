@@ -18,50 +18,7 @@ pub mod letters;
 
 pub mod calendar;
 
-/// The error every command returns across IPC. `code` is one of a small fixed set the UI
-/// switches on; `message` is for people (Chinese first where it reaches an officer).
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
-pub struct ApiError {
-    pub code: ErrorCode,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The request named something wrong (bad date, unknown case, invalid field).
-    InvalidInput,
-    /// The thing asked for does not exist.
-    NotFound,
-    /// The signed-in role may not do this.
-    Forbidden,
-    /// Nobody is signed in, the session is locked, or the credentials were wrong: sign in or
-    /// unlock again.
-    Unauthenticated,
-    /// The action is not allowed in the current workflow state.
-    Conflict,
-    /// The feed or another external service failed.
-    Unavailable,
-    /// A bug or an unexpected failure (database, disk).
-    Internal,
-}
-
-impl ApiError {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:?}: {}", self.code, self.message)
-    }
-}
-
-impl std::error::Error for ApiError {}
+pub use jiancha_error::{ApiError, ErrorCode};
 
 /// What the console shows about itself (the title bar, the settings screen).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

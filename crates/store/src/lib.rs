@@ -34,6 +34,14 @@ pub enum StoreError {
     },
 }
 
+/// Every store failure is unexpected from the caller's point of view (`internal`); the message
+/// names the file or the migration.
+impl From<StoreError> for jiancha_error::ApiError {
+    fn from(e: StoreError) -> Self {
+        jiancha_error::ApiError::internal(e)
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Page size of a newly created database file.

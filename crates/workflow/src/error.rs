@@ -106,3 +106,20 @@ impl WorkflowError {
         }
     }
 }
+
+/// The one classification of a workflow error onto the IPC codes (an illegal transition is
+/// `conflict`); the message is the error's own, Chinese first.
+impl From<WorkflowError> for jiancha_error::ApiError {
+    fn from(e: WorkflowError) -> Self {
+        use jiancha_error::{ApiError, ErrorCode};
+        let code = match e.category() {
+            ErrorCategory::InvalidInput => ErrorCode::InvalidInput,
+            ErrorCategory::NotFound => ErrorCode::NotFound,
+            ErrorCategory::Forbidden => ErrorCode::Forbidden,
+            ErrorCategory::Unauthenticated => ErrorCode::Unauthenticated,
+            ErrorCategory::Conflict => ErrorCode::Conflict,
+            ErrorCategory::Internal => return ApiError::internal(e),
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
