@@ -12,6 +12,7 @@
 mod apply;
 mod checkpoint;
 mod client;
+pub mod db;
 pub mod evaluate;
 pub mod findings;
 mod prepare;
