@@ -458,3 +458,37 @@ fn query(
     }
     Ok(out)
 }
+
+// ------------------------------------------------------------- reads the SMS dispatcher composes
+// (Appended by the notify helper for issue 11; the workflow helper's `db::notices` has the same
+// functions with the same signatures: keep theirs when merging.)
+
+/// Which of `case_ids` have at least one notice (any channel, any state). Art. B6: a case in
+/// 预警 is told once; the automatic notices skip the cases already told.
+pub fn notified_case_ids<S: AsRef<str>>(
+    conn: &Connection,
+    case_ids: &[S],
+) -> Result<std::collections::HashSet<String>> {
+    let mut st = conn.prepare("SELECT EXISTS(SELECT 1 FROM wf_notices WHERE case_id = ?1)")?;
+    let mut out = std::collections::HashSet::new();
+    for id in case_ids {
+        let id = id.as_ref();
+        if !out.contains(id) && st.query_row([id], |r| r.get::<_, bool>(0))? {
+            out.insert(id.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// The phone calls recorded on a case's notices, oldest notice first (Art. B6: a handler told
+/// by phone counts as told; the escalation counts each call as an attempt).
+pub fn phone_calls_of_case(conn: &Connection, case_id: &str) -> Result<Vec<PhoneCall>> {
+    Ok(query(
+        conn,
+        &format!("SELECT {COLS} FROM wf_notices WHERE case_id = ?1 ORDER BY created_at, id"),
+        &[&case_id],
+    )?
+    .into_iter()
+    .filter_map(|n| n.call)
+    .collect())
+}
