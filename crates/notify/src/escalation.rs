@@ -14,36 +14,44 @@ use jiancha_calendar::{cst, Calendar};
 
 use crate::quiet::{cst_instant, next_send_instant, QuietPolicy};
 
-/// Who is told, in chain order.
+/// Who is told, in chain order: a person of the case's department as the notices directory
+/// (`db::contacts`) and the SMS records (`db::messages`) name them. Not an account role (the
+/// workflow crate's `auth::Role`: who may do what in the console): these people have no
+/// account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Role {
+pub enum ContactRole {
     Handler,
     SectionChief,
     LeaderInCharge,
 }
 
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Handler, Role::SectionChief, Role::LeaderInCharge];
+impl ContactRole {
+    /// In chain order.
+    pub const ALL: [ContactRole; 3] = [
+        ContactRole::Handler,
+        ContactRole::SectionChief,
+        ContactRole::LeaderInCharge,
+    ];
 
     /// Stable code stored in the database.
     pub fn code(self) -> &'static str {
         match self {
-            Role::Handler => "handler",
-            Role::SectionChief => "section_chief",
-            Role::LeaderInCharge => "leader_in_charge",
+            ContactRole::Handler => "handler",
+            ContactRole::SectionChief => "section_chief",
+            ContactRole::LeaderInCharge => "leader_in_charge",
         }
     }
 
     pub fn label(self) -> &'static str {
         match self {
-            Role::Handler => "承办人",
-            Role::SectionChief => "科室负责人",
-            Role::LeaderInCharge => "分管领导",
+            ContactRole::Handler => "承办人",
+            ContactRole::SectionChief => "科室负责人",
+            ContactRole::LeaderInCharge => "分管领导",
         }
     }
 
-    pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code)
+    pub fn from_code(code: &str) -> Option<ContactRole> {
+        ContactRole::ALL.into_iter().find(|r| r.code() == code)
     }
 }
 
@@ -58,7 +66,7 @@ pub enum Delay {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EscalationStep {
-    pub role: Role,
+    pub role: ContactRole,
     /// Counted from when the previous step's person was reached (the first step: from the
     /// card being raised).
     pub after: Delay,
@@ -81,15 +89,15 @@ impl Default for EscalationPolicy {
         EscalationPolicy {
             steps: vec![
                 EscalationStep {
-                    role: Role::Handler,
+                    role: ContactRole::Handler,
                     after: Delay::WorkingHours(0),
                 },
                 EscalationStep {
-                    role: Role::SectionChief,
+                    role: ContactRole::SectionChief,
                     after: Delay::WorkingHours(4),
                 },
                 EscalationStep {
-                    role: Role::LeaderInCharge,
+                    role: ContactRole::LeaderInCharge,
                     after: Delay::WorkingDays(1),
                 },
             ],
@@ -103,7 +111,7 @@ impl Default for EscalationPolicy {
 /// One attempt to tell someone about the card (an SMS, or a phone call recorded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NoticeAttempt {
-    pub role: Role,
+    pub role: ContactRole,
     pub at: DateTime<Utc>,
     /// The person was reached: SMS accepted by the gateway (or delivered), or the call got
     /// through. `false` = failed / undelivered / no answer.
@@ -119,7 +127,7 @@ pub enum Escalation {
     /// `role` is to be told at `due_at` (already allowed by quiet hours);
     /// `due_now` = `due_at <= now`.
     Next {
-        role: Role,
+        role: ContactRole,
         due_at: DateTime<Utc>,
         due_now: bool,
     },

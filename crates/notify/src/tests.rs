@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use jiancha_calendar::{cst, Calendar};
 use jiancha_store::Db;
 
+use crate::db::messages;
 use crate::test_gateway::{FailMode, TestGateway};
 use crate::*;
 
@@ -112,7 +113,7 @@ fn window_edges_and_custom_policies() {
 
 // ---------------------------------------------------------------- escalation
 
-fn attempt(role: Role, t: DateTime<Utc>, reached: bool) -> NoticeAttempt {
+fn attempt(role: ContactRole, t: DateTime<Utc>, reached: bool) -> NoticeAttempt {
     NoticeAttempt {
         role,
         at: t,
@@ -129,17 +130,17 @@ fn escalation_walks_the_chain_in_working_time() {
     assert_eq!(
         e,
         Escalation::Next {
-            role: Role::Handler,
+            role: ContactRole::Handler,
             due_at: raised,
             due_now: true
         }
     );
     // Handler reached at 16:00: the section chief is due 4 office hours later; office
     // closes 17:30 → 1.5 h that day, 2.5 h after the holiday: 2026-10-08 11:00.
-    let h = [attempt(Role::Handler, at(2026, 9, 30, 16, 0), true)];
+    let h = [attempt(ContactRole::Handler, at(2026, 9, 30, 16, 0), true)];
     match next_escalation(&c, &pol, &q, raised, &h, None, at(2026, 9, 30, 18, 0)) {
         Escalation::Next {
-            role: Role::SectionChief,
+            role: ContactRole::SectionChief,
             due_at,
             due_now: false,
         } => assert_eq!(local(due_at), "2026-10-08 11:00"),
@@ -148,11 +149,11 @@ fn escalation_walks_the_chain_in_working_time() {
     // Chief reached 2026-10-08 11:00 → leader one working day later: Friday 10-09 11:00.
     let h2 = [
         h[0],
-        attempt(Role::SectionChief, at(2026, 10, 8, 11, 0), true),
+        attempt(ContactRole::SectionChief, at(2026, 10, 8, 11, 0), true),
     ];
     match next_escalation(&c, &pol, &q, raised, &h2, None, at(2026, 10, 9, 12, 0)) {
         Escalation::Next {
-            role: Role::LeaderInCharge,
+            role: ContactRole::LeaderInCharge,
             due_at,
             due_now: true,
         } => assert_eq!(local(due_at), "2026-10-09 11:00"),
@@ -161,7 +162,7 @@ fn escalation_walks_the_chain_in_working_time() {
     let h3 = [
         h2[0],
         h2[1],
-        attempt(Role::LeaderInCharge, at(2026, 10, 9, 11, 0), true),
+        attempt(ContactRole::LeaderInCharge, at(2026, 10, 9, 11, 0), true),
     ];
     assert_eq!(
         next_escalation(&c, &pol, &q, raised, &h3, None, at(2026, 10, 9, 12, 0)),
@@ -189,17 +190,17 @@ fn failed_attempt_is_retried_later_and_night_cards_wait_for_morning() {
     let raised = at(2026, 11, 17, 22, 0);
     match next_escalation(&c, &pol, &q, raised, &[], None, raised) {
         Escalation::Next {
-            role: Role::Handler,
+            role: ContactRole::Handler,
             due_at,
             due_now: false,
         } => assert_eq!(local(due_at), "2026-11-18 08:00"),
         other => panic!("{other:?}"),
     }
     // The 08:00 SMS failed: retry after one working hour (office opens 08:30 → 09:30).
-    let h = [attempt(Role::Handler, at(2026, 11, 18, 8, 0), false)];
+    let h = [attempt(ContactRole::Handler, at(2026, 11, 18, 8, 0), false)];
     match next_escalation(&c, &pol, &q, raised, &h, None, at(2026, 11, 18, 9, 0)) {
         Escalation::Next {
-            role: Role::Handler,
+            role: ContactRole::Handler,
             due_at,
             due_now: false,
         } => assert_eq!(local(due_at), "2026-11-18 09:30"),
@@ -485,6 +486,41 @@ fn config_is_validated() {
 
 // ---------------------------------------------------------------- stored record
 
+/// One sending pass as the dispatcher composes it (`outbox` steps around the gateway's
+/// calls), inline: a test owns its runtime.
+async fn send_due(
+    db: &mut Db,
+    gateway: &dyn SmsGateway,
+    cal: &Calendar,
+    quiet: &QuietPolicy,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<SendOutcome>, NotifyError> {
+    let mut out = Vec::new();
+    for due in outbox::due_now(db.conn(), cal, quiet, now, limit)? {
+        let result = gateway.send(&outbox::request(&due)).await;
+        out.push(outbox::record_send(db, &due, result, now)?);
+    }
+    Ok(out)
+}
+
+/// Receipts of sent messages with no final one yet, recorded.
+async fn poll_receipts(
+    db: &mut Db,
+    gateway: &dyn SmsGateway,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<DeliveryReport>, NotifyError> {
+    let mut all = Vec::new();
+    for r in messages::awaiting_receipt(db.conn(), limit)? {
+        for rep in gateway.delivery_reports(&r).await? {
+            outbox::record_receipt(db, &rep, now)?;
+            all.push(rep);
+        }
+    }
+    Ok(all)
+}
+
 #[tokio::test]
 async fn scheduled_at_night_sent_in_the_morning_and_everything_is_stored() {
     let gw = TestGateway::start(bearer("t-123456789"), None)
@@ -504,21 +540,21 @@ async fn scheduled_at_night_sent_in_the_morning_and_everything_is_stored() {
         phone,
         values: &vals,
     };
-    let id1 = store::schedule(
+    let id1 = outbox::schedule(
         &mut db,
         &a,
         &c,
         &q,
-        &new("13800000001", Role::Handler),
+        &new("13800000001", ContactRole::Handler),
         night,
     )
     .unwrap();
-    let id2 = store::schedule(
+    let id2 = outbox::schedule(
         &mut db,
         &a,
         &c,
         &q,
-        &new("13900000009", Role::SectionChief),
+        &new("13900000009", ContactRole::SectionChief),
         night,
     )
     .unwrap();
@@ -527,34 +563,32 @@ async fn scheduled_at_night_sent_in_the_morning_and_everything_is_stored() {
     partial.remove("item");
     let bad = NewSms {
         values: &partial,
-        ..new("13800000001", Role::Handler)
+        ..new("13800000001", ContactRole::Handler)
     };
     assert!(matches!(
-        store::schedule(&mut db, &a, &c, &q, &bad, night),
+        outbox::schedule(&mut db, &a, &c, &q, &bad, night),
         Err(NotifyError::Sms(SmsError::Template(
             TemplateError::MissingValue(_)
         )))
     ));
 
     // During the holiday nothing goes out.
-    let sent = store::send_due(&mut db, &a, &c, &q, at(2026, 10, 2, 10, 0), 10)
+    let sent = send_due(&mut db, &a, &c, &q, at(2026, 10, 2, 10, 0), 10)
         .await
         .unwrap();
     assert!(sent.is_empty());
     assert!(gw.log().is_empty());
     // 08:00 on the first working day: both go.
     let morning = at(2026, 10, 8, 8, 0);
-    let sent = store::send_due(&mut db, &a, &c, &q, morning, 10)
-        .await
-        .unwrap();
+    let sent = send_due(&mut db, &a, &c, &q, morning, 10).await.unwrap();
     assert_eq!(sent.len(), 2);
     assert!(sent.iter().all(|o| o.result.is_ok()));
-    let got = store::poll_receipts(&mut db, &a, at(2026, 10, 8, 8, 5), 10)
+    let got = poll_receipts(&mut db, &a, at(2026, 10, 8, 8, 5), 10)
         .await
         .unwrap();
     assert_eq!(got.len(), 2);
 
-    let list = store::list_for_case(&db, "SCJG-2026-000123").unwrap();
+    let list = messages::list_for_case(db.conn(), "SCJG-2026-000123").unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0].id, id1);
     assert_eq!(local(list[0].due_at), "2026-10-08 08:00");
@@ -582,22 +616,20 @@ async fn scheduled_at_night_sent_in_the_morning_and_everything_is_stored() {
     );
 
     // A failure is stored with its kind and message.
-    let id3 = store::schedule(
+    let id3 = outbox::schedule(
         &mut db,
         &a,
         &c,
         &q,
-        &new("13800000001", Role::LeaderInCharge),
+        &new("13800000001", ContactRole::LeaderInCharge),
         morning,
     )
     .unwrap();
     gw.set_mode(FailMode::AuthError);
-    let sent = store::send_due(&mut db, &a, &c, &q, morning, 10)
-        .await
-        .unwrap();
+    let sent = send_due(&mut db, &a, &c, &q, morning, 10).await.unwrap();
     assert_eq!(sent.len(), 1);
     assert!(matches!(sent[0].result, Err(SmsError::Auth { .. })));
-    let rec = store::list_for_case(&db, "SCJG-2026-000123")
+    let rec = messages::list_for_case(db.conn(), "SCJG-2026-000123")
         .unwrap()
         .pop()
         .unwrap();
@@ -619,12 +651,151 @@ async fn scheduled_at_night_sent_in_the_morning_and_everything_is_stored() {
         raw: "{}".into(),
     };
     assert_eq!(
-        store::record_receipt(&mut db, &orphan, morning).unwrap(),
+        outbox::record_receipt(&mut db, &orphan, morning).unwrap(),
         None
     );
-    let un = store::unmatched_receipts(&db, 10).unwrap();
+    let un = messages::unmatched_receipts(db.conn(), 10).unwrap();
     assert_eq!(un.len(), 1);
     assert_eq!(un[0].0, "NOPE-1");
     // The history is append-only.
     assert!(db.conn().execute("DELETE FROM sms_events", []).is_err());
+}
+
+// ---------------------------------------------------------------- directory and skips
+
+#[test]
+fn the_directory_imports_updates_looks_up_and_deletes() {
+    let mut db = Db::open_in_memory().unwrap();
+    let line = |dept: &str, role, name: &str, phone: &str| NewContact {
+        dept_id: dept.into(),
+        role,
+        name: name.into(),
+        phone: phone.into(),
+    };
+    let rows = [
+        line("D1", ContactRole::Handler, "王堃", "13800000001"),
+        line("D1", ContactRole::SectionChief, "李科长", "13800000002"),
+        line("D1", ContactRole::LeaderInCharge, "赵局长", "13800000003"),
+        line("D0", ContactRole::Handler, "钱七", "13800000004"),
+    ];
+    let n = db.write(|tx| db::contacts::import(tx, &rows, 1)).unwrap();
+    assert_eq!(
+        n,
+        ImportCounts {
+            added: 4,
+            updated: 0
+        }
+    );
+    // The same lines again change nothing; a new number updates.
+    let again = [
+        rows[0].clone(),
+        line("D1", ContactRole::Handler, "王堃", "13900000001"),
+    ];
+    let n = db.write(|tx| db::contacts::import(tx, &again, 2)).unwrap();
+    assert_eq!(
+        n,
+        ImportCounts {
+            added: 0,
+            updated: 1
+        }
+    );
+    let all = db::contacts::list(db.conn()).unwrap();
+    let order: Vec<(&str, ContactRole)> =
+        all.iter().map(|c| (c.dept_id.as_str(), c.role)).collect();
+    assert_eq!(
+        order,
+        [
+            ("D0", ContactRole::Handler),
+            ("D1", ContactRole::LeaderInCharge),
+            ("D1", ContactRole::SectionChief),
+            ("D1", ContactRole::Handler)
+        ]
+    );
+    let h = db::contacts::lookup(db.conn(), "D1", ContactRole::Handler, Some("王堃"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(h.phone, "13900000001");
+    let chief = db::contacts::lookup(db.conn(), "D1", ContactRole::SectionChief, None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(chief.name, "李科长");
+    assert!(
+        db::contacts::lookup(db.conn(), "D1", ContactRole::Handler, Some("无号码"))
+            .unwrap()
+            .is_none()
+    );
+    let known = db::contacts::handlers_with_number(db.conn()).unwrap();
+    assert!(known.contains(&("D1".to_string(), "王堃".to_string())));
+    assert!(!known.contains(&("D1".to_string(), "李科长".to_string())));
+    let gone = db
+        .write(|tx| db::contacts::delete(tx, chief.id))
+        .unwrap()
+        .unwrap();
+    assert_eq!(gone.name, "李科长");
+    assert_eq!(
+        db.write(|tx| db::contacts::delete(tx, chief.id)).unwrap(),
+        None
+    );
+}
+
+#[test]
+fn skips_tell_an_automatic_notice_from_a_stopped_chain_and_filter_many_ids() {
+    let mut db = Db::open_in_memory().unwrap();
+    db.write(|tx| {
+        db::skips::skip_auto(tx, "A-1", "通讯录无承办人号码", 1)?;
+        // The first reason is kept.
+        db::skips::skip_auto(tx, "A-1", "another", 2)?;
+        db::skips::stop_escalation(tx, "E-1", "通讯录无科室负责人", 3)?;
+        // An escalation stop replaces an automatic skip.
+        db::skips::skip_auto(tx, "E-2", "模板无法填写", 4)?;
+        db::skips::stop_escalation(tx, "E-2", "分管领导短信多次发送失败", 5)
+    })
+    .unwrap();
+    assert_eq!(
+        db::skips::of_case(db.conn(), "A-1").unwrap(),
+        Some(Skip::Auto("通讯录无承办人号码".into()))
+    );
+    assert_eq!(
+        db::skips::of_case(db.conn(), "E-2").unwrap(),
+        Some(Skip::Escalation("分管领导短信多次发送失败".into()))
+    );
+    assert_eq!(db::skips::of_case(db.conn(), "NONE").unwrap(), None);
+    // More ids than one statement takes: chunked, nothing lost.
+    let mut ids: Vec<String> = (0..1200).map(|i| format!("X-{i}")).collect();
+    ids.extend(["A-1", "E-1", "E-2"].map(String::from));
+    let skipped = db::skips::skipped_among(db.conn(), &ids).unwrap();
+    assert_eq!(skipped.len(), 3);
+    let stopped = db::skips::escalation_stopped_among(db.conn(), &ids).unwrap();
+    assert_eq!(
+        stopped,
+        ["E-1", "E-2"].map(String::from).into_iter().collect()
+    );
+}
+
+#[test]
+fn errors_are_classified_once() {
+    use jiancha_error::{ApiError, ErrorCode};
+    let code = |e: NotifyError| ApiError::from(e).code;
+    assert_eq!(
+        code(SmsError::InvalidPhone("x".into()).into()),
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(
+        code(TemplateError::MissingValue("item".into()).into()),
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(
+        code(
+            SmsError::Transport {
+                detail: "refused".into(),
+                attempts: 3
+            }
+            .into()
+        ),
+        ErrorCode::Unavailable
+    );
+    assert_eq!(
+        code(NotifyError::Corrupt("bad".into())),
+        ErrorCode::Internal
+    );
 }

@@ -178,17 +178,12 @@ fn unix_day(secs: Option<i64>) -> Option<NaiveDate> {
         .map(cst_date)
 }
 
-/// What the cache knows about a case: the facts of the letter templates (and of the SMS
-/// notices, `crate::sms`).
+/// What the cache knows about a case: the facts of the letter templates.
 pub(crate) struct CaseFacts {
-    pub(crate) dept_id: String,
     pub(crate) unit: String,
     discipline_body: String,
     pub(crate) handler: Option<String>,
     pub(crate) facts: BTreeMap<String, String>,
-    /// The deadline day (CST) and the working days left (negative = overdue), if evaluated.
-    pub(crate) deadline: Option<NaiveDate>,
-    pub(crate) remaining_workdays: Option<i64>,
     yellow_at: Option<i64>,
     red_at: Option<i64>,
     signal: Option<String>,
@@ -234,7 +229,8 @@ pub(crate) fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> 
         )
         .optional()
         .map_err(internal)?;
-    let Some((payload, unit, body, deadline, yellow_at, red_at, signal, dept_id, remaining)) = row
+    let Some((payload, unit, body, deadline, yellow_at, red_at, signal, _dept_id, _remaining)) =
+        row
     else {
         return Err(ApiError::new(
             ErrorCode::NotFound,
@@ -281,13 +277,10 @@ pub(crate) fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> 
         iso(unix_day(red_at).unwrap_or(fallback)),
     );
     Ok(CaseFacts {
-        dept_id,
         unit,
         discipline_body: body.unwrap_or_default(),
         handler,
         facts: f,
-        deadline: due,
-        remaining_workdays: remaining,
         yellow_at,
         red_at,
         signal,
@@ -1588,7 +1581,7 @@ pub fn cmd_phone_call(
 pub fn cmd_queue_sms(svc: &Service, case_id: &str, phone: &str) -> Result<NoticeDto, ApiError> {
     // Art. B6: the handler's number from the input or the directory (crate::sms).
     in_session(svc, Action::CreateNotice, |s, now| {
-        crate::sms::queue(svc, s, case_id, phone, now)
+        crate::sms::queue(svc, s, case_id, phone, now).map(notice_dto)
     })
 }
 

@@ -2,46 +2,60 @@
 //! escalation, the centre's own facts), the notices directory (通讯录), manual and automatic
 //! notices, and the dispatcher the background loop runs.
 //!
-//! The pieces are `jiancha-notify` (gateway adapter, quiet hours, escalation arithmetic, the
-//! stored SMS and their history) and `jiancha-workflow::notices` (the notice's state machine,
-//! journaled). This module bridges them:
+//! This module holds no SQL of its own (the settings' `app_settings` reads aside, which move
+//! to the store crate's settings API). It composes one query per owner:
+//! - `jiancha-feed` (`db::notice_candidates`): cases that entered 预警, open signalled cases, a
+//!   case's notice facts, handlers' open cards, department names;
+//! - `jiancha-workflow::notices`: the notice's state machine (journaled), which cases were
+//!   told, the phone calls recorded;
+//! - `jiancha-notify`: gateway adapter, quiet hours, escalation arithmetic, and its tables
+//!   (`db::messages` the SMS and their history, `db::contacts` the directory, `db::skips` the
+//!   cases the dispatcher stopped for), the outbox's steps (`outbox`).
 //!
+//! The path of a notice:
 //! 1. a case enters 预警 → (auto, when switched on and the handler's number is in the
-//!    directory) `notices::create_system` + `notify::store::schedule` (quiet hours applied);
-//!    an officer can also send one from the case (`queue`);
-//! 2. each dispatcher pass: `store::send_due` → `notices::mark_sent` / `mark_failed`;
-//!    `store::poll_receipts` → `mark_delivered` / `mark_failed`;
+//!    directory) `notices::create_system` + `outbox::schedule` (quiet hours applied); an
+//!    officer can also send one from the case (`queue`);
+//! 2. each dispatcher pass: `outbox::due_now` → gateway → `outbox::record_send` →
+//!    `notices::mark_sent` / `mark_failed`; receipts → `outbox::record_receipt` →
+//!    `mark_delivered` / `mark_failed`;
 //! 3. escalation (Art. A8 **[decision]**, docs/sms.md): for a case told to its handler and
 //!    still open, `next_escalation` says when the section chief and then the leader in charge
 //!    are due (working time, quiet hours), and a failed SMS is retried; each becomes a new
 //!    notice and SMS, so every attempt stays visible on the case.
+//!
+//! The dispatcher ([`dispatch`], [`run`]) is async for the gateway's HTTP calls only: every
+//! SQLite step of a pass runs on the blocking pool (`spawn_blocking`), never on the runtime's
+//! threads.
 //!
 //! Time: SMS reach real people, so the dispatcher works on the wall clock (passed in). The
 //! cases' signals are at the feed's clock (the demo runs faster); "entered 预警 after auto
 //! notices were switched on" compares feed instants with feed instants.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, SecondsFormat, Utc};
-use jiancha_api::letters::NoticeDto;
 use jiancha_api::sms::{
     ContactDto, ContactImportResult, DispatchReport, MissingContactDto, NoticeSettingsUpdate,
     NoticeSettingsView, SmsDto, SmsEventDto, SmsTestResult,
 };
 use jiancha_api::{ApiError, ErrorCode};
 use jiancha_calendar::Calendar;
-use jiancha_notify::store::{self as sms_store, NewSms};
+use jiancha_feed::db::notice_candidates as feed;
+use jiancha_notify::db::{contacts, messages, skips};
+use jiancha_notify::outbox::{self, NewSms};
 use jiancha_notify::{
-    next_escalation, Credentials, Delay, DeliveryStatus, Escalation, EscalationPolicy,
-    EscalationStep, HttpSmsConfig, HttpSmsGateway, MessageTemplate, NoticeAttempt, QuietPolicy,
-    Role, SmsGateway, SmsRequest, SmsState,
+    next_escalation, ContactRole, Credentials, Delay, DeliveryReport, DeliveryStatus, DueSms,
+    Escalation, EscalationPolicy, EscalationStep, HttpSmsConfig, HttpSmsGateway, MessageTemplate,
+    NewContact, NoticeAttempt, QuietPolicy, SendReceipt, SmsError, SmsGateway, SmsRequest,
+    SmsState,
 };
 use jiancha_store::rusqlite::{params, OptionalExtension};
 use jiancha_store::Db;
 use jiancha_workflow::auth::{Action, Session, SystemActor};
-use jiancha_workflow::notices::{self, Channel, NewNotice};
+use jiancha_workflow::notices::{self, CallOutcome, Channel, NewNotice, Notice};
 
 use crate::error::{internal, invalid};
 use crate::settings::token_hint;
@@ -147,18 +161,18 @@ impl NoticeConfig {
     /// step is left out).
     pub fn escalation_policy(&self) -> EscalationPolicy {
         let mut steps = vec![EscalationStep {
-            role: Role::Handler,
+            role: ContactRole::Handler,
             after: Delay::WorkingHours(0),
         }];
         if self.chief_after_hours > 0 {
             steps.push(EscalationStep {
-                role: Role::SectionChief,
+                role: ContactRole::SectionChief,
                 after: Delay::WorkingHours(self.chief_after_hours),
             });
         }
         if self.leader_after_days > 0 {
             steps.push(EscalationStep {
-                role: Role::LeaderInCharge,
+                role: ContactRole::LeaderInCharge,
                 after: Delay::WorkingDays(self.leader_after_days),
             });
         }
@@ -567,13 +581,40 @@ pub fn unavailable_reason(db: &Db) -> Option<String> {
     }
 }
 
+/// Cases already in 预警 when auto notices start are not all told at once: only those entering
+/// it from then on. The first pass stores the feed instant it started at.
+fn auto_since(db: &mut Db, feed_now: i64, now: DateTime<Utc>) -> Result<i64, ApiError> {
+    let since: Option<i64> = db
+        .conn()
+        .query_row(
+            "SELECT CAST(value AS INTEGER) FROM app_settings WHERE key = ?1",
+            [K_AUTO_SINCE],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(internal)?;
+    Ok(match since {
+        Some(s) => s,
+        None => {
+            db.write(|tx| {
+                tx.execute(
+                    "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3)",
+                    params![K_AUTO_SINCE, feed_now.to_string(), now.timestamp()],
+                )
+            })
+            .map_err(internal)?;
+            feed_now
+        }
+    })
+}
+
 // ---------------------------------------------------------------- the directory (通讯录)
 
-fn role_of(v: &str) -> Option<Role> {
+fn role_of(v: &str) -> Option<ContactRole> {
     match v.trim() {
-        "承办人" | "handler" => Some(Role::Handler),
-        "科室负责人" | "section_chief" => Some(Role::SectionChief),
-        "分管领导" | "leader_in_charge" => Some(Role::LeaderInCharge),
+        "承办人" | "handler" => Some(ContactRole::Handler),
+        "科室负责人" | "section_chief" => Some(ContactRole::SectionChief),
+        "分管领导" | "leader_in_charge" => Some(ContactRole::LeaderInCharge),
         _ => None,
     }
 }
@@ -589,34 +630,24 @@ fn check_mobile(phone: &str) -> Result<(), ApiError> {
     }
 }
 
-/// `sms_contacts_list`: the directory, by department and role.
+/// `sms_contacts_list`: the directory, by department and role, with the departments' names
+/// from the feed.
 pub fn contacts(svc: &Service) -> Result<Vec<ContactDto>, ApiError> {
     crate::auth::require(svc, Action::View)?;
     let db = svc.db()?;
-    let mut st = db
-        .conn()
-        .prepare(
-            "SELECT c.id, c.dept_id, d.name, c.role, c.name, c.phone
-               FROM sms_contacts c LEFT JOIN departments d ON d.dept_id = c.dept_id
-              ORDER BY c.dept_id, CASE c.role WHEN 'leader_in_charge' THEN 0
-                       WHEN 'section_chief' THEN 1 ELSE 2 END, c.name",
-        )
-        .map_err(internal)?;
-    let rows = st
-        .query_map([], |r| {
-            let role: String = r.get(3)?;
-            Ok(ContactDto {
-                id: r.get(0)?,
-                dept_id: r.get(1)?,
-                dept_name: r.get(2)?,
-                role_label: Role::from_code(&role).map_or("", Role::label).into(),
-                role,
-                name: r.get(4)?,
-                phone: r.get(5)?,
-            })
+    let names = feed::department_names(db.conn()).map_err(internal)?;
+    Ok(contacts::list(db.conn())?
+        .into_iter()
+        .map(|c| ContactDto {
+            id: c.id,
+            dept_name: names.get(&c.dept_id).cloned(),
+            dept_id: c.dept_id,
+            role: c.role.code().into(),
+            role_label: c.role.label().into(),
+            name: c.name,
+            phone: c.phone,
         })
-        .map_err(internal)?;
-    rows.collect::<Result<_, _>>().map_err(internal)
+        .collect())
 }
 
 /// `sms_contacts_import`: lines `部门编码,角色,姓名,手机号码` (角色: 承办人 / 科室负责人 /
@@ -648,141 +679,79 @@ pub fn import_contacts(svc: &Service, text: &str) -> Result<ContactImportResult,
             return Err(invalid(format!("第 {n} 行缺少部门编码或姓名: {line:?}")));
         }
         check_mobile(phone).map_err(|e| invalid(format!("第 {n} 行的{}", e.message)))?;
-        rows.push((dept.to_string(), role, name.to_string(), phone.to_string()));
+        rows.push(NewContact {
+            dept_id: dept.to_string(),
+            role,
+            name: name.to_string(),
+            phone: phone.to_string(),
+        });
     }
     if rows.is_empty() {
         return Err(invalid("没有可导入的行 (no lines to import)"));
     }
     let at = crate::settings::chrono_free_now();
-    let mut db = svc.db()?;
-    let (added, updated) = db
-        .write(|tx| {
-            let (mut added, mut updated) = (0u32, 0u32);
-            for (dept, role, name, phone) in &rows {
-                let existing: Option<String> = tx
-                    .query_row(
-                        "SELECT phone FROM sms_contacts WHERE dept_id = ?1 AND role = ?2 AND name = ?3",
-                        params![dept, role.code(), name],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                match existing {
-                    Some(p) if &p == phone => {}
-                    Some(_) => {
-                        tx.execute(
-                            "UPDATE sms_contacts SET phone = ?4, updated_at = ?5 WHERE dept_id = ?1 AND role = ?2 AND name = ?3",
-                            params![dept, role.code(), name, phone, at],
-                        )?;
-                        updated += 1;
-                    }
-                    None => {
-                        tx.execute(
-                            "INSERT INTO sms_contacts (dept_id, role, name, phone, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                            params![dept, role.code(), name, phone, at],
-                        )?;
-                        added += 1;
-                    }
-                }
-            }
-            Ok::<_, jiancha_store::rusqlite::Error>((added, updated))
-        })
-        .map_err(internal)?;
-    drop(db);
+    let n = svc.db()?.write(|tx| contacts::import(tx, &rows, at))?;
     let _ = crate::auth::audit_setting_change(
         svc,
         "notice.directory",
         "",
-        &format!("导入 {added} 条，更新 {updated} 条"),
+        &format!("导入 {} 条，更新 {} 条", n.added, n.updated),
     );
-    Ok(ContactImportResult { added, updated })
+    Ok(ContactImportResult {
+        added: n.added,
+        updated: n.updated,
+    })
 }
 
 /// `sms_contact_delete`.
 pub fn delete_contact(svc: &Service, id: i64) -> Result<(), ApiError> {
     crate::auth::require(svc, Action::ChangeSettings)?;
-    let mut db = svc.db()?;
-    let gone: Option<(String, String)> = db
-        .write(|tx| {
-            let row = tx
-                .query_row(
-                    "SELECT dept_id, name FROM sms_contacts WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            tx.execute("DELETE FROM sms_contacts WHERE id = ?1", [id])?;
-            Ok::<_, jiancha_store::rusqlite::Error>(row)
-        })
-        .map_err(internal)?;
-    let Some((dept, name)) = gone else {
+    let Some(gone) = svc.db()?.write(|tx| contacts::delete(tx, id))? else {
         return Err(ApiError::new(
             ErrorCode::NotFound,
             format!("通讯录中没有编号为 {id} 的联系人"),
         ));
     };
-    drop(db);
     let _ = crate::auth::audit_setting_change(
         svc,
         "notice.directory",
-        &format!("{dept} {name}"),
+        &format!("{} {}", gone.dept_id, gone.name),
         "已删除",
     );
     Ok(())
 }
 
 /// `sms_contacts_missing`: handlers of open cards with no number in the directory, most
-/// cards first (at most `limit`, 1–500), so the officer knows whose numbers to collect.
+/// cards first (at most `limit`, 1–500), so the officer knows whose numbers to collect. The
+/// feed's handlers of open cards, less those the directory knows.
 pub fn missing_contacts(svc: &Service, limit: i64) -> Result<Vec<MissingContactDto>, ApiError> {
     crate::auth::require(svc, Action::View)?;
     let mut db = svc.db()?;
     // The handler of each case as the queues see it (brought up to date first).
     crate::queues::refresh_search(&mut db)?;
-    let mut st = db
-        .conn()
-        .prepare(
-            "SELECT cs.dept_id, d.name, q.handler, count(*) AS n
-               FROM case_signals cs
-               JOIN queue_search q ON q.case_id = cs.case_id
-               LEFT JOIN departments d ON d.dept_id = cs.dept_id
-              WHERE cs.open = 1 AND cs.level >= 1 AND q.handler IS NOT NULL AND q.handler != ''
-                AND NOT EXISTS (SELECT 1 FROM sms_contacts c
-                                 WHERE c.dept_id = cs.dept_id AND c.role = 'handler'
-                                   AND c.name = q.handler)
-              GROUP BY cs.dept_id, q.handler
-              ORDER BY n DESC, cs.dept_id, q.handler
-              LIMIT ?1",
-        )
-        .map_err(internal)?;
-    let rows = st
-        .query_map([limit.clamp(1, 500)], |r| {
-            Ok(MissingContactDto {
-                dept_id: r.get(0)?,
-                dept_name: r.get(1)?,
-                handler: r.get(2)?,
-                open_cards: r.get(3)?,
-            })
+    let known = contacts::handlers_with_number(db.conn())?;
+    Ok(feed::open_cards_by_handler(db.conn())
+        .map_err(internal)?
+        .into_iter()
+        .filter(|h| !known.contains(&(h.dept_id.clone(), h.handler.clone())))
+        .take(limit.clamp(1, 500) as usize)
+        .map(|h| MissingContactDto {
+            dept_id: h.dept_id,
+            dept_name: h.dept_name,
+            handler: h.handler,
+            open_cards: h.open_cards,
         })
-        .map_err(internal)?;
-    rows.collect::<Result<_, _>>().map_err(internal)
+        .collect())
 }
 
-/// The number of `name` (a handler) or of the department's chief / leader in charge.
+/// The name and number of `name` (a handler) or of the department's chief / leader in charge.
 fn lookup(
     db: &Db,
     dept: &str,
-    role: Role,
+    role: ContactRole,
     name: Option<&str>,
 ) -> Result<Option<(String, String)>, ApiError> {
-    db.conn()
-        .query_row(
-            "SELECT name, phone FROM sms_contacts
-              WHERE dept_id = ?1 AND role = ?2 AND (?3 IS NULL OR name = ?3)
-              ORDER BY id LIMIT 1",
-            params![dept, role.code(), name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(internal)
+    Ok(contacts::lookup(db.conn(), dept, role, name)?.map(|c| (c.name, c.phone)))
 }
 
 // ---------------------------------------------------------------- the case's facts
@@ -793,9 +762,17 @@ struct CaseInfo {
     values: BTreeMap<String, String>,
 }
 
-/// Template values of a case as of now (the letters' case facts, `letters::case_facts`).
+/// Template values of a case as of now, from the feed's notice facts.
 fn case_info(db: &Db, case_id: &str, sign: &str) -> Result<CaseInfo, ApiError> {
-    let f = crate::letters::case_facts(db, case_id)?;
+    let case_id = case_id.trim();
+    let f = feed::notice_case(db.conn(), case_id)
+        .map_err(internal)?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("缓存中没有办件 {case_id} / no case {case_id} in the cache"),
+            )
+        })?;
     let handler = f.handler.clone().unwrap_or_default();
     let deadline_cn = f.deadline.map(|d| d.format("%-m月%-d日").to_string());
     let status = match (f.remaining_workdays, &deadline_cn) {
@@ -803,12 +780,11 @@ fn case_info(db: &Db, case_id: &str, sign: &str) -> Result<CaseInfo, ApiError> {
         (Some(r), Some(d)) => format!("已于{d}到期，超期 {} 个工作日", -r),
         _ => "临近办理时限".to_string(),
     };
-    let item = f.facts.get("item_name").cloned().unwrap_or_default();
     let mut values = BTreeMap::new();
     values.insert("handler".into(), handler.clone());
-    values.insert("unit".into(), f.unit.clone());
-    values.insert("item".into(), item);
-    values.insert("case_no".into(), case_id.trim().to_string());
+    values.insert("unit".into(), f.unit);
+    values.insert("item".into(), f.item_name.unwrap_or_else(|| "—".into()));
+    values.insert("case_no".into(), case_id.to_string());
     values.insert("deadline".into(), deadline_cn.unwrap_or_else(|| "—".into()));
     values.insert("status".into(), status);
     values.insert("sign".into(), sign.to_string());
@@ -818,6 +794,8 @@ fn case_info(db: &Db, case_id: &str, sign: &str) -> Result<CaseInfo, ApiError> {
         values,
     })
 }
+
+// ---------------------------------------------------------------- notices
 
 /// Creates the notice and schedules its SMS (quiet hours applied). `session` = an officer's
 /// (manual) or None (the system: auto notices and escalation).
@@ -829,18 +807,16 @@ fn notify_person(
     quiet: &QuietPolicy,
     session: Option<&mut Session>,
     case_id: &str,
-    role: Role,
+    role: ContactRole,
     recipient: &str,
     phone: &str,
     info: &CaseInfo,
     now: DateTime<Utc>,
-) -> Result<jiancha_workflow::notices::Notice, ApiError> {
+) -> Result<Notice, ApiError> {
     let mut values = info.values.clone();
     values.insert("recipient".into(), recipient.to_string());
     // Render first: a template the case cannot fill creates no notice.
-    gateway
-        .render(&values)
-        .map_err(|e| invalid(e.to_string()))?;
+    gateway.render(&values)?;
     check_mobile(phone)?;
     let n = NewNotice {
         case_id,
@@ -851,9 +827,8 @@ fn notify_person(
     let notice = match session {
         Some(s) => notices::create(db, s, &n, now),
         None => notices::create_system(db, &system(), &n, now),
-    }
-    .map_err(crate::letters::wf_err)?;
-    sms_store::schedule(
+    }?;
+    outbox::schedule(
         db,
         gateway,
         cal,
@@ -867,8 +842,7 @@ fn notify_person(
             values: &values,
         },
         now,
-    )
-    .map_err(|e| invalid(e.to_string()))?;
+    )?;
     Ok(notice)
 }
 
@@ -877,14 +851,15 @@ fn system() -> SystemActor {
 }
 
 /// `queue_sms` from the case page (Art. B6): tells the case's handler now (or at the next
-/// allowed instant). `phone` empty = the handler's number from the directory.
+/// allowed instant). `phone` empty = the handler's number from the directory. Returns the
+/// workflow's notice (the case page's DTO is `letters`').
 pub fn queue(
     svc: &Service,
     session: &mut Session,
     case_id: &str,
     phone: &str,
     now: DateTime<Utc>,
-) -> Result<NoticeDto, ApiError> {
+) -> Result<Notice, ApiError> {
     let mut db = svc.db()?;
     let cfg = load(&db)?;
     let gateway = cfg.gateway()?;
@@ -893,14 +868,19 @@ pub fn queue(
     let info = case_info(&db, case_id, &cfg.sign_name)?;
     let phone = phone.trim();
     let phone = if phone.is_empty() {
-        lookup(&db, &info.dept_id, Role::Handler, Some(&info.handler))?
-            .map(|(_, p)| p)
-            .ok_or_else(|| {
-                invalid(format!(
-                    "通讯录中没有承办人 {} 的手机号码，请填写号码 (no number for the handler)",
-                    info.handler
-                ))
-            })?
+        lookup(
+            &db,
+            &info.dept_id,
+            ContactRole::Handler,
+            Some(&info.handler),
+        )?
+        .map(|(_, p)| p)
+        .ok_or_else(|| {
+            invalid(format!(
+                "通讯录中没有承办人 {} 的手机号码，请填写号码 (no number for the handler)",
+                info.handler
+            ))
+        })?
     } else {
         phone.to_string()
     };
@@ -916,19 +896,18 @@ pub fn queue(
         &quiet,
         Some(session),
         case_id.trim(),
-        Role::Handler,
+        ContactRole::Handler,
         &handler,
         &phone,
         &info,
         now,
     )?;
     svc.sms().wake();
-    Ok(crate::letters::notice_dto(n))
+    Ok(n)
 }
 
-/// `sms_test_send` from the settings page: one message to `phone` now, through the configured
-/// gateway (quiet hours do not apply: an administrator is testing the platform).
-pub async fn test_send(svc: &Service, phone: &str) -> Result<SmsTestResult, ApiError> {
+/// The test message and the gateway to send it through (reads the settings: blocking).
+fn test_message(svc: &Service, phone: &str) -> Result<(HttpSmsGateway, SmsRequest), ApiError> {
     crate::auth::require(svc, Action::ChangeSettings)?;
     let phone = phone.trim();
     check_mobile(phone)?;
@@ -947,41 +926,46 @@ pub async fn test_send(svc: &Service, phone: &str) -> Result<SmsTestResult, ApiE
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let r = gateway
-        .send(&SmsRequest {
-            phones: vec![phone.to_string()],
-            values,
-            out_id: format!("test-{}", Utc::now().timestamp_millis()),
-        })
-        .await
-        .map_err(|e| ApiError::new(ErrorCode::Unavailable, e.to_string()))?;
+    let req = SmsRequest {
+        phones: vec![phone.to_string()],
+        values,
+        out_id: format!("test-{}", Utc::now().timestamp_millis()),
+    };
+    Ok((gateway, req))
+}
+
+async fn send_test(gateway: &HttpSmsGateway, req: &SmsRequest) -> Result<SmsTestResult, ApiError> {
+    let r = gateway.send(req).await?;
     Ok(SmsTestResult {
         message_id: r.message_id,
         content: r.content,
     })
 }
 
-/// [`test_send`] from a blocking thread of the async runtime (the shell's commands).
+/// `sms_test_send` from the settings page: one message to `phone` now, through the configured
+/// gateway (quiet hours do not apply: an administrator is testing the platform). The settings
+/// are read first, inline: call it where blocking is allowed, or use [`test_send_blocking`].
+pub async fn test_send(svc: &Service, phone: &str) -> Result<SmsTestResult, ApiError> {
+    let (gateway, req) = test_message(svc, phone)?;
+    send_test(&gateway, &req).await
+}
+
+/// [`test_send`] from a blocking thread of the async runtime (the shell's commands): the
+/// settings are read on this thread, the runtime only sends.
 pub fn test_send_blocking(svc: &Service, phone: &str) -> Result<SmsTestResult, ApiError> {
     let rt = tokio::runtime::Handle::try_current()
         .map_err(|_| internal("no async runtime for the SMS test"))?;
-    rt.block_on(test_send(svc, phone))
+    let (gateway, req) = test_message(svc, phone)?;
+    rt.block_on(send_test(&gateway, &req))
 }
 
-/// Why the dispatcher stopped notifying this case on its own (`sms_auto_skipped`), if it did.
+/// Why the dispatcher stopped notifying this case on its own (`db::skips`), if it did.
 pub fn stopped_reason(db: &Db, case_id: &str) -> Result<Option<String>, ApiError> {
-    let reason: Option<String> = db
-        .conn()
-        .query_row(
-            "SELECT reason FROM sms_auto_skipped WHERE case_id = ?1",
-            [case_id.trim()],
-            |r| r.get(0),
+    Ok(skips::of_case(db.conn(), case_id.trim())?.map(|s| {
+        format!(
+            "自动通知已停止：{}；可在此手动发送或登记电话通知。",
+            s.reason()
         )
-        .optional()
-        .map_err(internal)?;
-    Ok(reason.map(|r| {
-        let r = r.strip_prefix("escalation: ").unwrap_or(&r).to_string();
-        format!("自动通知已停止：{r}；可在此手动发送或登记电话通知。")
     }))
 }
 
@@ -994,8 +978,7 @@ fn cst_text(t: DateTime<Utc>) -> String {
 /// Every SMS of a case with its history, for the case page.
 pub fn for_case(db: &Db, case_id: &str) -> Result<Vec<SmsDto>, ApiError> {
     let fmt = cst_text;
-    Ok(sms_store::list_for_case(db, case_id.trim())
-        .map_err(|e| internal(e.to_string()))?
+    Ok(messages::list_for_case(db.conn(), case_id.trim())?
         .into_iter()
         .map(|m| SmsDto {
             id: m.id,
@@ -1030,6 +1013,13 @@ pub fn for_case(db: &Db, case_id: &str) -> Result<Vec<SmsDto>, ApiError> {
 pub struct Dispatcher {
     wake: tokio::sync::Notify,
     last: Mutex<Option<DispatchReport>>,
+    /// Where the next escalation pass resumes (the last case it examined), so that every told
+    /// case is examined in turn however many there are.
+    escalation_after: Mutex<Option<String>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Dispatcher {
@@ -1039,118 +1029,263 @@ impl Dispatcher {
     }
 
     pub fn last(&self) -> Option<DispatchReport> {
-        self.last.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        lock(&self.last).clone()
     }
 
     fn set_last(&self, r: DispatchReport) {
-        *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+        *lock(&self.last) = Some(r);
     }
 }
 
 /// At most this many of each kind per pass (a backlog drains over a few passes).
 const BATCH: usize = 50;
-const AUTO_BATCH: i64 = 200;
+const AUTO_BATCH: usize = 200;
+/// Told cases examined for escalation per pass (the next pass resumes after the last).
+const ESCALATION_BATCH: usize = 500;
+/// Candidates read per page from the feed before filtering by the other owners.
+const PAGE: usize = 500;
 const K_AUTO_SINCE: &str = "notice.auto_since";
 /// Failed SMS to one person after which the chain stops for the case (the officer phones).
 const MAX_FAILURES: usize = 3;
 
+/// Runs `f` on the blocking pool: SQLite never blocks the async runtime's threads.
+async fn off_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| internal(format!("短信调度任务失败 (SMS dispatch task): {e}")))?
+}
+
+/// A pass's one connection, lent to the blocking pool for each database step.
+#[derive(Clone)]
+struct PassDb(Arc<Mutex<Db>>);
+
+impl PassDb {
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Db) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let db = Arc::clone(&self.0);
+        off_runtime(move || f(&mut lock(&db))).await
+    }
+}
+
+/// What the first, database-only step of a pass leaves for the gateway.
+struct Plan {
+    db: Db,
+    gateway: HttpSmsGateway,
+    poll_receipts: bool,
+    due: Vec<DueSms>,
+    report: DispatchReport,
+}
+
 /// One pass: auto notices for cases that entered 预警, escalation, sending what is due,
-/// delivery receipts. `now` = wall clock; `feed_now` = the feed's clock (signals' time).
+/// delivery receipts. `now` = wall clock; `feed_now` = the feed's clock (signals' time). The
+/// database steps run on the blocking pool; only the gateway's calls are awaited here.
 pub async fn dispatch(
-    svc: &Service,
+    svc: &Arc<Service>,
     now: DateTime<Utc>,
     feed_now: i64,
 ) -> Result<DispatchReport, ApiError> {
-    let mut report = DispatchReport {
-        at: cst_text(now),
-        ..Default::default()
+    let s = Arc::clone(svc);
+    let Some(plan) = off_runtime(move || plan(&s, now, feed_now)).await? else {
+        return Ok(DispatchReport {
+            at: cst_text(now),
+            ..Default::default()
+        });
     };
+    let Plan {
+        db,
+        gateway,
+        poll_receipts,
+        due,
+        mut report,
+    } = plan;
+    let db = PassDb(Arc::new(Mutex::new(db)));
+    let mut errors = Vec::new();
+    for due in due {
+        let result = gateway.send(&outbox::request(&due)).await;
+        match db.run(move |db| record_send(db, &due, result, now)).await? {
+            None => report.sent += 1,
+            Some(e) => {
+                report.failed += 1;
+                errors.push(e);
+            }
+        }
+    }
+    if poll_receipts {
+        let refs = db
+            .run(|db| Ok(messages::awaiting_receipt(db.conn(), BATCH)?))
+            .await?;
+        for r in refs {
+            match gateway.delivery_reports(&r).await {
+                Ok(reports) => {
+                    report.receipts += db.run(move |db| record_receipts(db, reports, now)).await?;
+                }
+                Err(e) => {
+                    errors.push(e.to_string());
+                    break;
+                }
+            }
+        }
+    }
+    report.error = errors.into_iter().next();
+    Ok(report)
+}
+
+/// The database step before sending: settings, automatic notices, escalation, what is due.
+/// None when no gateway is configured.
+fn plan(svc: &Service, now: DateTime<Utc>, feed_now: i64) -> Result<Option<Plan>, ApiError> {
     let mut db = svc.db()?;
     let cfg = load(&db)?;
     if !cfg.configured() {
-        return Ok(report);
+        return Ok(None);
     }
     let gateway = cfg.gateway()?;
     let quiet = cfg.quiet_policy()?;
     let cal = crate::calendar_store::load_calendar(&db).map_err(|e| internal(e.to_string()))?;
+    let mut report = DispatchReport {
+        at: cst_text(now),
+        ..Default::default()
+    };
     if cfg.auto_warning {
+        let since = auto_since(&mut db, feed_now, now)?;
         auto_notices(
             &mut db,
             &gateway,
             &cal,
             &quiet,
             &cfg,
-            feed_now,
+            since,
             now,
             &mut report,
         )?;
     }
-    escalate(&mut db, &gateway, &cal, &quiet, &cfg, now, &mut report)?;
+    let after = lock(&svc.sms().escalation_after).clone();
+    let next = escalate(
+        &mut db,
+        &gateway,
+        &cal,
+        &quiet,
+        &cfg,
+        after,
+        now,
+        &mut report,
+    )?;
+    *lock(&svc.sms().escalation_after) = next;
     report.quiet = !jiancha_notify::may_send_at(&cal, now, &quiet);
+    let due = outbox::due_now(db.conn(), &cal, &quiet, now, BATCH)?;
+    Ok(Some(Plan {
+        db,
+        gateway,
+        poll_receipts: !cfg.status_url.is_empty(),
+        due,
+        report,
+    }))
+}
 
+/// Records what the gateway answered for `due` and reports it to the workflow's notice.
+/// Returns the error message of a failed send.
+fn record_send(
+    db: &mut Db,
+    due: &DueSms,
+    result: Result<SendReceipt, SmsError>,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, ApiError> {
+    let o = outbox::record_send(db, due, result, now)?;
     let sys = system();
-    let outcomes = sms_store::send_due(&mut db, &gateway, &cal, &quiet, now, BATCH)
-        .await
-        .map_err(|e| internal(e.to_string()))?;
-    let mut errors = Vec::new();
-    for o in outcomes {
-        let r = match &o.result {
-            Ok(gateway_ref) => {
-                report.sent += 1;
-                notices::mark_sent(&mut db, &sys, &o.notice_id, gateway_ref, now)
-            }
-            Err(e) => {
-                report.failed += 1;
-                errors.push(e.to_string());
-                notices::mark_failed(&mut db, &sys, &o.notice_id, &e.to_string(), now)
-            }
+    let (r, failure) = match &o.result {
+        Ok(gateway_ref) => (
+            notices::mark_sent(db, &sys, &o.notice_id, gateway_ref, now),
+            None,
+        ),
+        Err(e) => (
+            notices::mark_failed(db, &sys, &o.notice_id, &e.to_string(), now),
+            Some(e.to_string()),
+        ),
+    };
+    if let Err(e) = r {
+        tracing::warn!(notice = %o.notice_id, error = %e, "notice state after sending");
+    }
+    Ok(failure)
+}
+
+/// Stores receipts and moves their notices on (delivered, or failed when undelivered).
+/// Returns how many were received (pending ones included).
+fn record_receipts(
+    db: &mut Db,
+    reports: Vec<DeliveryReport>,
+    now: DateTime<Utc>,
+) -> Result<u32, ApiError> {
+    let sys = system();
+    let mut n = 0;
+    for rep in reports {
+        outbox::record_receipt(db, &rep, now)?;
+        n += 1;
+        let Some(notice) = messages::notice_of_ref(db.conn(), &rep.message_id)? else {
+            continue;
+        };
+        let r = match rep.status {
+            DeliveryStatus::Delivered => notices::mark_delivered(db, &sys, &notice, now),
+            DeliveryStatus::Undelivered => notices::mark_failed(
+                db,
+                &sys,
+                &notice,
+                &format!(
+                    "未送达 (undelivered): {} {}",
+                    rep.platform_status,
+                    rep.err_code.clone().unwrap_or_default()
+                ),
+                now,
+            ),
+            DeliveryStatus::Pending => continue,
         };
         if let Err(e) = r {
-            tracing::warn!(notice = %o.notice_id, error = %e, "notice state after sending");
+            tracing::warn!(notice = %notice, error = %e, "notice state after a receipt");
         }
     }
-    if !cfg.status_url.is_empty() {
-        match sms_store::poll_receipts(&mut db, &gateway, now, BATCH).await {
-            Ok(reports) => {
-                for rep in reports {
-                    report.receipts += 1;
-                    let notice: Option<String> = db
-                        .conn()
-                        .query_row(
-                            "SELECT notice_id FROM sms_messages WHERE gateway_ref = ?1",
-                            [&rep.message_id],
-                            |r| r.get(0),
-                        )
-                        .optional()
-                        .map_err(internal)?;
-                    let Some(notice) = notice else { continue };
-                    let r = match rep.status {
-                        DeliveryStatus::Delivered => {
-                            notices::mark_delivered(&mut db, &sys, &notice, now)
-                        }
-                        DeliveryStatus::Undelivered => notices::mark_failed(
-                            &mut db,
-                            &sys,
-                            &notice,
-                            &format!(
-                                "未送达 (undelivered): {} {}",
-                                rep.platform_status,
-                                rep.err_code.clone().unwrap_or_default()
-                            ),
-                            now,
-                        ),
-                        DeliveryStatus::Pending => continue,
-                    };
-                    if let Err(e) = r {
-                        tracing::warn!(notice = %notice, error = %e, "notice state after a receipt");
-                    }
-                }
-            }
-            Err(e) => errors.push(e.to_string()),
+    Ok(n)
+}
+
+/// Open cases whose 预警 began at or after `since` (feed clock), not told yet (workflow) and
+/// not skipped before (notify), earliest first, at most `batch`. The feed's pages are
+/// read until the batch is full or the list ends, so cases already handled never crowd out
+/// new ones.
+fn auto_candidates(
+    db: &Db,
+    since: i64,
+    batch: usize,
+    page_size: usize,
+) -> Result<Vec<String>, ApiError> {
+    let conn = db.conn();
+    let mut out = Vec::new();
+    let mut after: Option<(i64, String)> = None;
+    loop {
+        let page = feed::warnings_began_since(
+            conn,
+            since,
+            after.as_ref().map(|(t, c)| (*t, c.as_str())),
+            page_size,
+        )
+        .map_err(internal)?;
+        let Some(last) = page.last() else { break };
+        after = Some((last.began_at, last.case_id.clone()));
+        let exhausted = page.len() < page_size;
+        let ids: Vec<String> = page.into_iter().map(|w| w.case_id).collect();
+        let skipped = skips::skipped_among(conn, &ids)?;
+        let ids: Vec<String> = ids.into_iter().filter(|id| !skipped.contains(id)).collect();
+        let told = notices::notified_case_ids(conn, &ids)?;
+        out.extend(
+            ids.into_iter()
+                .filter(|id| !told.contains(id))
+                .take(batch - out.len()),
+        );
+        if out.len() == batch || exhausted {
+            break;
         }
     }
-    report.error = errors.into_iter().next();
-    Ok(report)
+    Ok(out)
 }
 
 /// Art. B6: a case that entered 预警 (at the feed's clock, after auto notices were first
@@ -1162,54 +1297,13 @@ fn auto_notices(
     cal: &Calendar,
     quiet: &QuietPolicy,
     cfg: &NoticeConfig,
-    feed_now: i64,
+    since: i64,
     now: DateTime<Utc>,
     report: &mut DispatchReport,
 ) -> Result<(), ApiError> {
-    // Cases already in 预警 when auto notices start are not all told at once: only those
-    // entering it from then on.
-    let since: Option<i64> = db
-        .conn()
-        .query_row(
-            "SELECT CAST(value AS INTEGER) FROM app_settings WHERE key = ?1",
-            [K_AUTO_SINCE],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(internal)?;
-    let since = match since {
-        Some(s) => s,
-        None => {
-            db.write(|tx| {
-                tx.execute(
-                    "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3)",
-                    params![K_AUTO_SINCE, feed_now.to_string(), now.timestamp()],
-                )
-            })
-            .map_err(internal)?;
-            feed_now
-        }
-    };
-    let candidates: Vec<String> = {
-        let mut st = db
-            .conn()
-            .prepare(
-                "SELECT s.case_id FROM signals s
-                   JOIN case_signals cs ON cs.case_id = s.case_id AND cs.open = 1
-                  WHERE s.level = 1 AND s.began_at >= ?1
-                    AND NOT EXISTS (SELECT 1 FROM wf_notices n WHERE n.case_id = s.case_id)
-                    AND NOT EXISTS (SELECT 1 FROM sms_auto_skipped k WHERE k.case_id = s.case_id)
-                  ORDER BY s.began_at LIMIT ?2",
-            )
-            .map_err(internal)?;
-        let rows = st
-            .query_map(params![since, AUTO_BATCH], |r| r.get(0))
-            .map_err(internal)?;
-        rows.collect::<Result<_, _>>().map_err(internal)?
-    };
-    for case_id in candidates {
+    for case_id in auto_candidates(db, since, AUTO_BATCH, PAGE)? {
         let info = case_info(db, &case_id, &cfg.sign_name)?;
-        let contact = lookup(db, &info.dept_id, Role::Handler, Some(&info.handler))?;
+        let contact = lookup(db, &info.dept_id, ContactRole::Handler, Some(&info.handler))?;
         let outcome = match contact {
             Some((name, phone)) => notify_person(
                 db,
@@ -1218,7 +1312,7 @@ fn auto_notices(
                 quiet,
                 None,
                 &case_id,
-                Role::Handler,
+                ContactRole::Handler,
                 &name,
                 &phone,
                 &info,
@@ -1239,56 +1333,89 @@ fn auto_notices(
             Err(e) => Some(e.message),
         };
         if let Some(why) = skip {
-            db.write(|tx| {
-                tx.execute(
-                    "INSERT OR IGNORE INTO sms_auto_skipped (case_id, reason, at) VALUES (?1, ?2, ?3)",
-                    params![case_id, why, now.timestamp()],
-                )
-            })
-            .map_err(internal)?;
+            db.write(|tx| skips::skip_auto(tx, &case_id, &why, now.timestamp()))?;
         }
     }
     Ok(())
 }
 
+/// Open cases at 预警 or above whose handler was told (workflow), with no SMS waiting to go
+/// out and the chain not stopped (notify): at most `batch`, in case-id order
+/// from after `start` to the end, then from the beginning up to `start`. Returns them and
+/// where the next pass resumes (None: from the beginning).
+fn escalation_candidates(
+    db: &Db,
+    start: Option<String>,
+    batch: usize,
+    page_size: usize,
+) -> Result<(Vec<String>, Option<String>), ApiError> {
+    let conn = db.conn();
+    let mut out = Vec::new();
+    // (after, up to and including): the rest of the round, then its beginning.
+    let mut legs = vec![(start.clone(), None)];
+    if start.is_some() {
+        legs.push((None, start));
+    }
+    for (mut after, until) in legs {
+        loop {
+            let mut ids =
+                feed::open_signalled_after(conn, after.as_deref(), page_size).map_err(internal)?;
+            let mut exhausted = ids.len() < page_size;
+            if let Some(u) = &until {
+                if let Some(i) = ids.iter().position(|id| id > u) {
+                    ids.truncate(i);
+                    exhausted = true;
+                }
+            }
+            let Some(last) = ids.last().cloned() else {
+                break;
+            };
+            let told = notices::notified_case_ids(conn, &ids)?;
+            let ids: Vec<String> = ids.into_iter().filter(|id| told.contains(id)).collect();
+            let waiting = messages::cases_with_scheduled(conn, &ids)?;
+            let stopped = skips::escalation_stopped_among(conn, &ids)?;
+            for id in ids {
+                if waiting.contains(&id) || stopped.contains(&id) {
+                    continue;
+                }
+                out.push(id);
+                if out.len() == batch {
+                    let resume = out.last().cloned();
+                    return Ok((out, resume));
+                }
+            }
+            if exhausted {
+                break;
+            }
+            after = Some(last);
+        }
+    }
+    Ok((out, None))
+}
+
 /// Art. A8 **[decision]**: a case told to its handler and still open escalates to the section
 /// chief, then the leader in charge; a failed SMS is retried (each a new notice and SMS).
+/// Returns where the next pass resumes ([`escalation_candidates`]).
+#[allow(clippy::too_many_arguments)]
 fn escalate(
     db: &mut Db,
     gateway: &dyn SmsGateway,
     cal: &Calendar,
     quiet: &QuietPolicy,
     cfg: &NoticeConfig,
+    after: Option<String>,
     now: DateTime<Utc>,
     report: &mut DispatchReport,
-) -> Result<(), ApiError> {
+) -> Result<Option<String>, ApiError> {
     let policy = cfg.escalation_policy();
-    // Cases whose handler was told (an SMS or a phone call), still open, and nothing waiting
-    // to go out.
-    let cases: Vec<String> = {
-        let mut st = db
-            .conn()
-            .prepare(
-                "SELECT DISTINCT n.case_id FROM wf_notices n
-                   JOIN case_signals cs ON cs.case_id = n.case_id AND cs.open = 1 AND cs.level >= 1
-                  WHERE NOT EXISTS (SELECT 1 FROM sms_messages w
-                                     WHERE w.case_id = n.case_id AND w.state = 'scheduled')
-                    AND NOT EXISTS (SELECT 1 FROM sms_auto_skipped k
-                                     WHERE k.case_id = n.case_id AND k.reason LIKE 'escalation:%')
-                  LIMIT 500",
-            )
-            .map_err(internal)?;
-        let rows = st.query_map([], |r| r.get(0)).map_err(internal)?;
-        rows.collect::<Result<_, _>>().map_err(internal)?
-    };
+    let (cases, resume) = escalation_candidates(db, after, ESCALATION_BATCH, PAGE)?;
     for case_id in cases {
-        let history =
-            sms_store::list_for_case(db, &case_id).map_err(|e| internal(e.to_string()))?;
+        let history = messages::list_for_case(db.conn(), &case_id)?;
         // Phone calls to the handler count as attempts too (Art. B6: by phone or SMS).
         let calls = handler_calls(db, &case_id)?;
         let Some(raised_at) = history
             .iter()
-            .filter(|m| m.role == Role::Handler)
+            .filter(|m| m.role == ContactRole::Handler)
             .map(|m| m.created_at)
             .chain(calls.iter().map(|c| c.at))
             .min()
@@ -1321,29 +1448,27 @@ fn escalate(
         let info = case_info(db, &case_id, &cfg.sign_name)?;
         let contact = if failures >= MAX_FAILURES {
             None
-        } else if role == Role::Handler {
+        } else if role == ContactRole::Handler {
             // A retry: the number the last SMS used, else the directory's.
-            match history.iter().rev().find(|m| m.role == Role::Handler) {
+            match history
+                .iter()
+                .rev()
+                .find(|m| m.role == ContactRole::Handler)
+            {
                 Some(m) => Some((m.recipient.clone(), m.phone.clone())),
-                None => lookup(db, &info.dept_id, Role::Handler, Some(&info.handler))?,
+                None => lookup(db, &info.dept_id, ContactRole::Handler, Some(&info.handler))?,
             }
         } else {
             lookup(db, &info.dept_id, role, None)?
         };
         let Some((name, phone)) = contact else {
             // Nobody to tell at this step: the chain stops here for this case, recorded.
-            db.write(|tx| {
-                tx.execute(
-                    "INSERT INTO sms_auto_skipped (case_id, reason, at) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (case_id) DO UPDATE SET reason = excluded.reason, at = excluded.at",
-                    params![case_id, if failures >= MAX_FAILURES {
-                        format!("escalation: {}短信多次发送失败", role.label())
-                    } else {
-                        format!("escalation: 通讯录无{}", role.label())
-                    }, now.timestamp()],
-                )
-            })
-            .map_err(internal)?;
+            let why = if failures >= MAX_FAILURES {
+                format!("{}短信多次发送失败", role.label())
+            } else {
+                format!("通讯录无{}", role.label())
+            };
+            db.write(|tx| skips::stop_escalation(tx, &case_id, &why, now.timestamp()))?;
             continue;
         };
         match notify_person(
@@ -1353,36 +1478,20 @@ fn escalate(
             Err(e) => tracing::warn!(case = %case_id, error = %e.message, "escalation SMS"),
         }
     }
-    Ok(())
+    Ok(resume)
 }
 
-/// The phone calls recorded to a case's handler, as escalation attempts (reached when the
-/// call got through).
+/// The phone calls recorded to a case's handler (workflow), as escalation attempts (reached
+/// when the call got through).
 fn handler_calls(db: &Db, case_id: &str) -> Result<Vec<NoticeAttempt>, ApiError> {
-    let mut st = db
-        .conn()
-        .prepare(
-            "SELECT call_at, call_outcome FROM wf_notices WHERE case_id = ?1 AND call_at IS NOT NULL",
-        )
-        .map_err(internal)?;
-    let rows = st
-        .query_map([case_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    Ok(notices::phone_calls_of_case(db.conn(), case_id)?
+        .into_iter()
+        .map(|c| NoticeAttempt {
+            role: ContactRole::Handler,
+            at: c.at,
+            reached: c.outcome == CallOutcome::Reached,
         })
-        .map_err(internal)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (at, outcome) = row.map_err(internal)?;
-        let at = DateTime::parse_from_rfc3339(&at)
-            .map_err(|e| internal(format!("stored call instant {at:?}: {e}")))?
-            .with_timezone(&Utc);
-        out.push(NoticeAttempt {
-            role: Role::Handler,
-            at,
-            reached: outcome.as_deref() == Some("reached"),
-        });
-    }
-    Ok(out)
+        .collect())
 }
 
 /// The dispatcher loop: a pass every `every` and whenever woken. Runs until the process ends.

@@ -20,7 +20,7 @@ fn mon(h: u32, m: u32) -> DateTime<Utc> {
 
 struct T {
     _dir: tempfile::TempDir,
-    svc: Service,
+    svc: Arc<Service>,
     officer: Session,
     gw: TestGateway,
 }
@@ -50,7 +50,7 @@ fn add_case(svc: &Service, id: &str, handler: &str, began: i64) {
 
 async fn setup() -> T {
     let dir = tempfile::tempdir().unwrap();
-    let svc = Service::open(Config::embedded_default(dir.path())).unwrap();
+    let svc = Arc::new(Service::open(Config::embedded_default(dir.path())).unwrap());
     crate::auth::setup_first_admin(&svc, "admin", "管理员", PW).unwrap();
     let officer = {
         let mut db = svc.db().unwrap();
@@ -232,7 +232,8 @@ async fn a_notice_from_the_case_is_sent_then_delivered_and_shown_on_the_case() {
     configure(&t);
     import_contacts(&t.svc, DIRECTORY).unwrap();
     // Queued at 07:00: before the sending hours, so it waits until 08:00.
-    let n = queue(&t.svc, &mut t.officer, "XK-1", "", mon(7, 0)).unwrap();
+    let n =
+        crate::letters::notice_dto(queue(&t.svc, &mut t.officer, "XK-1", "", mon(7, 0)).unwrap());
     assert_eq!(n.state, "pending");
     assert_eq!(
         n.phone.as_deref(),
@@ -412,5 +413,138 @@ async fn a_phone_call_to_the_handler_starts_the_chain_too() {
     assert_eq!(
         (sms[0].role.as_str(), sms[0].recipient.as_str()),
         ("section_chief", "李科长")
+    );
+}
+
+/// A notice to the handler of `case_id` by phone (the case counts as told).
+fn tell(svc: &Service, case_id: &str) {
+    notices::create_system(
+        &mut svc.db().unwrap(),
+        &system(),
+        &NewNotice {
+            case_id,
+            handler: "王堃",
+            phone: None,
+            channel: Channel::Phone,
+        },
+        mon(9, 0),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn automatic_candidates_are_not_crowded_out_by_cases_already_handled() {
+    let t = setup().await;
+    // Five cases entered 预警 first and are handled: skipped, or told already.
+    for (i, id) in ["H-1", "H-2", "H-3", "H-4", "H-5"].into_iter().enumerate() {
+        add_case(&t.svc, id, "王堃", 100 + i as i64);
+    }
+    add_case(&t.svc, "NEW-1", "王堃", 200);
+    add_case(&t.svc, "NEW-2", "王堃", 201);
+    add_case(&t.svc, "NEW-3", "王堃", 202);
+    add_case(&t.svc, "BEFORE", "王堃", 50);
+    let mut db = t.svc.db().unwrap();
+    db.write(|tx| {
+        for id in ["H-1", "H-2", "H-4"] {
+            skips::skip_auto(tx, id, "通讯录无承办人号码", 0)?;
+        }
+        Ok::<_, jiancha_notify::NotifyError>(())
+    })
+    .unwrap();
+    tell(&t.svc, "H-3");
+    tell(&t.svc, "H-5");
+    // Pages of two, a batch of two: the handled ones are read past, not returned.
+    assert_eq!(auto_candidates(&db, 100, 2, 2).unwrap(), ["NEW-1", "NEW-2"]);
+    assert_eq!(
+        auto_candidates(&db, 100, 10, 2).unwrap(),
+        ["NEW-1", "NEW-2", "NEW-3"]
+    );
+    assert_eq!(
+        auto_candidates(&db, 201, 10, 500).unwrap(),
+        ["NEW-2", "NEW-3"]
+    );
+    // The same through the real sizes.
+    assert_eq!(
+        auto_candidates(&db, 100, AUTO_BATCH, PAGE).unwrap(),
+        ["NEW-1", "NEW-2", "NEW-3"]
+    );
+}
+
+#[tokio::test]
+async fn escalation_examines_every_told_case_in_turn_across_passes() {
+    let t = setup().await;
+    for id in ["A", "B", "C", "D", "E", "F"] {
+        add_case(&t.svc, id, "王堃", 0);
+    }
+    // F was never told; E has an SMS waiting; D's chain stopped.
+    for id in ["A", "B", "C", "D", "E"] {
+        tell(&t.svc, id);
+    }
+    let mut db = t.svc.db().unwrap();
+    db.write(|tx| skips::stop_escalation(tx, "D", "通讯录无科室负责人", 0))
+        .unwrap();
+    db.conn()
+        .execute(
+            "INSERT INTO sms_messages(notice_id, case_id, role, recipient, phone, params, content, state, created_at, due_at)
+             VALUES ('n', 'E', 'handler', '王堃', '13800000001', '{}', '', 'scheduled', '2026-03-09T01:00:00.000Z', '2026-03-09T01:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    // Everything in one pass at the real sizes.
+    assert_eq!(
+        escalation_candidates(&db, None, ESCALATION_BATCH, PAGE).unwrap(),
+        (vec!["A".into(), "B".into(), "C".into()], None)
+    );
+    // Batches of two over pages of two: each pass resumes after the last, wrapping round.
+    let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let (first, next) = escalation_candidates(&db, None, 2, 2).unwrap();
+    assert_eq!((first, next.as_deref()), (ids(&["A", "B"]), Some("B")));
+    let (second, next) = escalation_candidates(&db, next, 2, 2).unwrap();
+    assert_eq!((second, next.as_deref()), (ids(&["C", "A"]), Some("A")));
+    let (third, next) = escalation_candidates(&db, next, 2, 2).unwrap();
+    assert_eq!((third, next.as_deref()), (ids(&["B", "C"]), Some("C")));
+}
+
+/// The dispatcher's SQLite runs on the blocking pool: a pass waiting for the database (another
+/// writer holds the lock) leaves the runtime free. This test's runtime has one thread, so a
+/// pass blocking it inline would stop the ticker until the lock is released.
+#[tokio::test]
+async fn a_pass_waiting_for_the_database_does_not_stall_the_runtime() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    let t = setup().await;
+    configure(&t);
+    import_contacts(&t.svc, DIRECTORY).unwrap();
+    dispatch(&t.svc, mon(10, 0), 2_000).await.unwrap();
+    add_case(&t.svc, "NEW-1", "王堃", 2_100);
+    let path = t.svc.config().db_path.clone();
+    let (locked, is_locked) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let mut db = Db::open(&path).unwrap();
+        db.write(|_| {
+            locked.send(()).unwrap();
+            std::thread::sleep(Duration::from_millis(400));
+            Ok::<_, jiancha_store::rusqlite::Error>(())
+        })
+        .unwrap();
+    });
+    is_locked.recv().unwrap();
+    let ticks = Arc::new(AtomicU32::new(0));
+    let ticker = tokio::spawn({
+        let ticks = Arc::clone(&ticks);
+        async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                ticks.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    });
+    let r = dispatch(&t.svc, mon(10, 1), 2_200).await.unwrap();
+    let during = ticks.load(Ordering::Relaxed);
+    ticker.abort();
+    holder.join().unwrap();
+    assert_eq!((r.auto_notices, r.sent), (1, 1), "{r:?}");
+    assert!(
+        during >= 10,
+        "the runtime ran only {during} ticks while the pass waited for the database"
     );
 }
