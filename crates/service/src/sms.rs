@@ -1058,7 +1058,6 @@ async fn off_runtime<T: Send + 'static>(
 }
 
 /// A pass's one connection, lent to the blocking pool for each database step.
-#[derive(Clone)]
 struct PassDb(Arc<Mutex<Db>>);
 
 impl PassDb {
