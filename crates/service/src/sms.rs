@@ -851,8 +851,7 @@ fn notify_person(
     let notice = match session {
         Some(s) => notices::create(db, s, &n, now),
         None => notices::create_system(db, &system(), &n, now),
-    }
-    .map_err(crate::letters::wf_err)?;
+    }?;
     sms_store::schedule(
         db,
         gateway,
@@ -1359,30 +1358,14 @@ fn escalate(
 /// The phone calls recorded to a case's handler, as escalation attempts (reached when the
 /// call got through).
 fn handler_calls(db: &Db, case_id: &str) -> Result<Vec<NoticeAttempt>, ApiError> {
-    let mut st = db
-        .conn()
-        .prepare(
-            "SELECT call_at, call_outcome FROM wf_notices WHERE case_id = ?1 AND call_at IS NOT NULL",
-        )
-        .map_err(internal)?;
-    let rows = st
-        .query_map([case_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-        })
-        .map_err(internal)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (at, outcome) = row.map_err(internal)?;
-        let at = DateTime::parse_from_rfc3339(&at)
-            .map_err(|e| internal(format!("stored call instant {at:?}: {e}")))?
-            .with_timezone(&Utc);
-        out.push(NoticeAttempt {
+    Ok(notices::phone_calls_of_case(db.conn(), case_id)?
+        .into_iter()
+        .map(|c| NoticeAttempt {
             role: Role::Handler,
-            at,
-            reached: outcome.as_deref() == Some("reached"),
-        });
-    }
-    Ok(out)
+            at: c.at,
+            reached: c.outcome == jiancha_workflow::notices::CallOutcome::Reached,
+        })
+        .collect())
 }
 
 /// The dispatcher loop: a pass every `every` and whenever woken. Runs until the process ends.

@@ -24,11 +24,13 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cards;
+pub mod db;
 mod error;
 mod journal;
 pub mod notices;
 pub mod numbering;
 pub mod redcard;
+mod role;
 pub mod settings;
 pub mod util;
 
