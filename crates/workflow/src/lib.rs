@@ -35,6 +35,8 @@ pub mod settings;
 pub mod util;
 
 #[cfg(test)]
+mod audit_tests;
+#[cfg(test)]
 mod testkit;
 
 pub use auth::{
