@@ -11,12 +11,14 @@
 
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 use chrono::{DateTime, Duration, Utc};
-use jiancha_store::rusqlite::{params, OptionalExtension, Transaction};
+use jiancha_store::rusqlite::Transaction;
 use jiancha_store::Db;
 
-use crate::util::{fmt_instant, new_id, parse_instant, required};
+use crate::db::accounts::{self as table, NewAccountRow, StoredAccount};
+use crate::util::{fmt_instant, new_id, required};
 use crate::{audit, settings, Result, WorkflowError};
 
+pub use crate::db::accounts::AccountInfo;
 pub use crate::role::{Action, Role};
 
 /// Who did something: stored with every record and audit entry.
@@ -132,12 +134,17 @@ pub fn authorize(session: &mut Session, action: Action, now: DateTime<Utc>) -> R
 pub struct Approval {
     leader_id: String,
     leader_username: String,
+    leader_display_name: String,
     verified_at: DateTime<Utc>,
 }
 
 impl Approval {
     pub fn leader_username(&self) -> &str {
         &self.leader_username
+    }
+    /// The leader's name as shown to people (from the account, at verification).
+    pub fn leader_display_name(&self) -> &str {
+        &self.leader_display_name
     }
     pub fn verified_at(&self) -> DateTime<Utc> {
         self.verified_at
@@ -206,17 +213,6 @@ fn check_username(username: &str) -> Result<String> {
     Ok(u)
 }
 
-/// One account as shown to an administrator (never the hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountInfo {
-    pub id: String,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub active: bool,
-    pub created_at: String,
-}
-
 pub struct NewAccount<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
@@ -224,46 +220,8 @@ pub struct NewAccount<'a> {
     pub password: &'a str,
 }
 
-struct StoredAccount {
-    id: String,
-    username: String,
-    display_name: String,
-    role: Role,
-    hash: String,
-    active: bool,
-}
-
 fn load_account(db: &Db, username: &str) -> Result<Option<StoredAccount>> {
-    let row: Option<(String, String, String, String, String, bool)> = db
-        .conn()
-        .query_row(
-            "SELECT id, username, display_name, role, password_hash, active FROM wf_accounts
-             WHERE username = ?1",
-            [username.trim()],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    row.map(|(id, username, display_name, role, hash, active)| {
-        Ok(StoredAccount {
-            id,
-            username,
-            display_name,
-            role: Role::from_code(&role)
-                .ok_or_else(|| WorkflowError::Corrupt(format!("unknown role {role:?}")))?,
-            hash,
-            active,
-        })
-    })
-    .transpose()
+    table::find(db.conn(), username)
 }
 
 fn log(
@@ -297,22 +255,25 @@ fn insert_account(
 ) -> Result<String> {
     let username = check_username(a.username)?;
     let display = required("display_name", a.display_name)?;
-    let exists: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM wf_accounts WHERE username = ?1)",
-        [&username],
-        |r| r.get(0),
-    )?;
-    if exists {
+    if table::exists(tx, &username)? {
         return Err(WorkflowError::invalid(
             "username",
             format!("用户名 {username} 已存在 (already taken)"),
         ));
     }
     let id = new_id(now);
-    tx.execute(
-        "INSERT INTO wf_accounts(id, username, display_name, role, password_hash, active, created_at, created_by, workstation)
-         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)",
-        params![id, username, display, a.role.code(), hash, fmt_instant(now), by.name, by.workstation],
+    table::insert(
+        tx,
+        &NewAccountRow {
+            id: &id,
+            username: &username,
+            display_name: &display,
+            role: a.role,
+            password_hash: hash,
+            created_at: now,
+            created_by: &by.name,
+            workstation: &by.workstation,
+        },
     )?;
     log(
         tx,
@@ -327,10 +288,7 @@ fn insert_account(
 
 /// Whether first-run setup is still needed (no account at all).
 pub fn needs_setup(db: &Db) -> Result<bool> {
-    let n: i64 = db
-        .conn()
-        .query_row("SELECT count(*) FROM wf_accounts", [], |r| r.get(0))?;
-    Ok(n == 0)
+    Ok(table::count(db.conn())? == 0)
 }
 
 /// First run: creates the first administrator and signs them in. Refused when any account
@@ -351,7 +309,7 @@ pub fn setup_first_admin(
         workstation: workstation.clone(),
     };
     let id = db.write(|tx| {
-        let n: i64 = tx.query_row("SELECT count(*) FROM wf_accounts", [], |r| r.get(0))?;
+        let n = table::count(tx)?;
         if n > 0 {
             return Err(WorkflowError::SetupRefused { accounts: n });
         }
@@ -540,6 +498,7 @@ pub fn leader_approval(
     Ok(Approval {
         leader_id: acc.id,
         leader_username: acc.username,
+        leader_display_name: acc.display_name,
         verified_at: now,
     })
 }
@@ -576,10 +535,7 @@ pub fn set_active(
         ));
     }
     db.write(|tx| {
-        let n = tx.execute(
-            "UPDATE wf_accounts SET active = ?2 WHERE username = ?1",
-            params![username.trim(), active],
-        )?;
+        let n = table::set_active(tx, username.trim(), active)?;
         if n == 0 {
             return Err(WorkflowError::not_found("账户", "account", username));
         }
@@ -641,10 +597,7 @@ fn store_password(
     now: DateTime<Utc>,
 ) -> Result<()> {
     db.write(|tx| {
-        let n = tx.execute(
-            "UPDATE wf_accounts SET password_hash = ?2 WHERE username = ?1",
-            params![username.trim(), hash],
-        )?;
+        let n = table::set_password_hash(tx, username.trim(), hash)?;
         if n == 0 {
             return Err(WorkflowError::not_found("账户", "account", username));
         }
@@ -666,33 +619,5 @@ pub fn list_accounts(
     now: DateTime<Utc>,
 ) -> Result<Vec<AccountInfo>> {
     authorize(session, Action::ManageAccounts, now)?;
-    let mut st = db.conn().prepare(
-        "SELECT id, username, display_name, role, active, created_at FROM wf_accounts ORDER BY username",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, bool>(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, username, display_name, role, active, created_at) = row?;
-        let role = Role::from_code(&role)
-            .ok_or_else(|| WorkflowError::Corrupt(format!("unknown role {role:?}")))?;
-        parse_instant(&created_at)?;
-        out.push(AccountInfo {
-            id,
-            username,
-            display_name,
-            role,
-            active,
-            created_at,
-        });
-    }
-    Ok(out)
+    table::list(db.conn())
 }

@@ -11,6 +11,7 @@
 //! These modules depend on nothing of the crate above `util`, `error` and `role`: the workflow
 //! modules use them, never the other way round.
 
+pub mod accounts;
 pub mod attachments;
 pub mod audit;
 pub mod notices;
