@@ -12,7 +12,10 @@
 //! modules use them, never the other way round.
 
 pub mod accounts;
+pub mod admonitions;
 pub mod attachments;
 pub mod audit;
+pub mod cards;
+pub mod doc_numbers;
 pub mod notices;
 pub mod transitions;
