@@ -17,5 +17,7 @@ pub mod attachments;
 pub mod audit;
 pub mod cards;
 pub mod doc_numbers;
+pub mod measures;
 pub mod notices;
+pub mod red_cases;
 pub mod transitions;
