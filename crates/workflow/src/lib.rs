@@ -23,6 +23,7 @@ pub mod admonition;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod calendar_edits;
 pub mod cards;
 pub mod db;
 mod error;

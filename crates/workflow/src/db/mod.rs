@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod admonitions;
 pub mod attachments;
 pub mod audit;
+pub mod calendar_edits;
 pub mod cards;
 pub mod doc_numbers;
 pub mod measures;
