@@ -121,3 +121,75 @@ pub fn append(tx: &Transaction<'_>, e: &NewEdit<'_>) -> Result<i64> {
     )?;
     Ok(version)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use jiancha_store::Db;
+
+    fn meta(actor: &str, reason: &str) -> EditMeta {
+        EditMeta {
+            actor: actor.into(),
+            at: DateTime::parse_from_rfc3339("2026-11-27T10:00:00+08:00").unwrap(),
+            reason: reason.into(),
+        }
+    }
+
+    fn day(s: &str, workday: bool) -> DayOverride {
+        DayOverride {
+            date: NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap(),
+            workday,
+            name: "台风".into(),
+        }
+    }
+
+    /// An edit is stored with its days and its audit entry in one transaction; a refused edit
+    /// stores neither.
+    #[test]
+    fn an_edit_is_stored_with_its_audit_entry_or_not_at_all() {
+        let mut db = Db::open_in_memory().unwrap();
+        let m = meta("张三（zhang@ws-1）", "台风停工");
+        let days = [day("2026-11-27", false), day("2026-11-28", true)];
+        let edit = NewEdit {
+            meta: &m,
+            year: None,
+            source: EditSource::Manual,
+            source_text: None,
+            days: &days,
+        };
+        let v = db.write(|tx| append(tx, &edit)).unwrap();
+        assert_eq!(latest_version(db.conn()).unwrap(), v);
+        assert_eq!(days_of(db.conn(), v).unwrap(), days);
+        let stored = &list(db.conn()).unwrap()[0];
+        assert_eq!(
+            (stored.source, stored.actor.as_str()),
+            (EditSource::Manual, "张三（zhang@ws-1）")
+        );
+        assert_eq!(source_text(db.conn(), v).unwrap(), None);
+        let log = audit::entries_for_subject(db.conn(), &format!("calendar:v{v}")).unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(
+            (log[0].action.as_str(), log[0].actor.as_str()),
+            ("calendar.edit", "张三（zhang@ws-1）")
+        );
+        assert!(log[0].details.contains("台风停工"));
+        assert!(audit::verify(&db).unwrap().ok());
+
+        let no_reason = meta("张三", " ");
+        let both = [day("2026-12-01", false), day("2026-12-01", true)];
+        for (m, days) in [(&no_reason, &days[..]), (&m, &[][..]), (&m, &both[..])] {
+            let e = NewEdit {
+                meta: m,
+                year: None,
+                source: EditSource::Manual,
+                source_text: None,
+                days,
+            };
+            let err = db.write(|tx| append(tx, &e)).unwrap_err();
+            assert!(matches!(err, WorkflowError::Invalid { .. }), "{err}");
+        }
+        assert_eq!(latest_version(db.conn()).unwrap(), v, "nothing more stored");
+        assert_eq!(audit::verify(&db).unwrap().entries, 1, "nor audited");
+    }
+}
