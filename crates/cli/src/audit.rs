@@ -43,12 +43,7 @@ fn verify(path: &Path) -> anyhow::Result<ExitCode> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .with_context(|| format!("cannot open {} read-only", path.display()))?;
-    let has_log: bool = conn
-        .query_row(
-            "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log')",
-            [],
-            |r| r.get(0),
-        )
+    let has_log = audit::has_trail(&conn)
         .with_context(|| format!("{} is not a readable SQLite database", path.display()))?;
     if !has_log {
         bail!(

@@ -8,7 +8,7 @@
 //! use jiancha_workflow::auth::Action;
 //!
 //! // An action: authorised in Rust (role + idle lock), the session's activity touched, the
-//! // WorkflowError mapped onto ApiError codes (see `api_error`).
+//! // WorkflowError turned into an ApiError by its `From` (jiancha_workflow's error.rs).
 //! with_session(svc, Action::SubmitRedCard, |db, session, now| {
 //!     jiancha_workflow::redcard::submit(db, session, /* … */ now)
 //! })?;
@@ -27,9 +27,10 @@
 //! - `pub fn with_session<T>(svc: &Service, action: Action, f: impl FnOnce(&mut Db, &mut Session, DateTime<Utc>) -> Result<T, WorkflowError>) -> Result<T, ApiError>`
 //! - `pub fn with_approval<T>(svc: &Service, action: Action, approval_id: &str, f: impl FnOnce(&mut Db, &mut Session, Approval, DateTime<Utc>) -> Result<T, WorkflowError>) -> Result<T, ApiError>`
 //! - `pub fn require(svc: &Service, action: Action) -> Result<SessionUser, ApiError>`
-//! - `pub fn api_error(e: WorkflowError) -> ApiError` (category → code: Forbidden → `forbidden`,
-//!   Unauthenticated (no session, locked, bad credentials) → `unauthenticated`, Conflict →
-//!   `conflict`, NotFound → `not_found`, InvalidInput → `invalid_input`, else `internal`)
+//! - errors: `ApiError::from(WorkflowError)` (or `?`) classifies once, in the workflow crate
+//!   (category → code: Forbidden → `forbidden`, Unauthenticated (locked, bad credentials) →
+//!   `unauthenticated`, Conflict → `conflict`, NotFound → `not_found`, InvalidInput →
+//!   `invalid_input`, else `internal`); "not signed in" is this module's own `unauthenticated`
 //! - `pub fn workstation_id(svc: &Service) -> Result<String, ApiError>`
 //! - `pub fn audit_setting_change(svc: &Service, key: &str, old_redacted: &str, new_redacted: &str) -> Result<(), ApiError>`
 //!   (for settings not kept by `jiancha_workflow::settings`, e.g. the feed URL: requires
@@ -66,10 +67,10 @@ use jiancha_api::auth::{
     AuditVerifyReport, AuthStatus, NewAccountRequest, SessionUser,
 };
 use jiancha_api::{ApiError, ErrorCode};
-use jiancha_store::rusqlite::{self, OptionalExtension};
+use jiancha_store::rusqlite::OptionalExtension;
 use jiancha_store::Db;
 use jiancha_workflow::auth::{self as wf_auth, Action, Approval, NewAccount, Role, Session};
-use jiancha_workflow::{audit, settings, ErrorCategory, WorkflowError};
+use jiancha_workflow::{audit, settings, WorkflowError};
 
 use crate::error::internal;
 use crate::Service;
@@ -103,20 +104,6 @@ pub fn now(svc: &Service) -> DateTime<Utc> {
 #[cfg(test)]
 pub(crate) fn advance_clock(svc: &Service, by: Duration) {
     *lock(&svc.auth().clock_offset) += by;
-}
-
-/// Maps a workflow error onto the IPC error codes (message kept: Chinese first, then the
-/// stable code in parentheses).
-pub fn api_error(e: WorkflowError) -> ApiError {
-    let code = match e.category() {
-        ErrorCategory::InvalidInput => ErrorCode::InvalidInput,
-        ErrorCategory::NotFound => ErrorCode::NotFound,
-        ErrorCategory::Forbidden => ErrorCode::Forbidden,
-        ErrorCategory::Unauthenticated => ErrorCode::Unauthenticated,
-        ErrorCategory::Conflict => ErrorCode::Conflict,
-        ErrorCategory::Internal => return internal(e),
-    };
-    ApiError::new(code, e.to_string())
 }
 
 fn not_signed_in() -> ApiError {
@@ -202,7 +189,14 @@ fn host_name() -> String {
     }
 }
 
-fn role_dto(r: Role) -> AccountRole {
+// The one mapping between the IPC's account roles (`jiancha_api::auth::AccountRole`) and the
+// workflow's `Role` (both the Art. A8 roles; the notify crate's escalation role — handler,
+// section chief, leader in charge of a department — is another concept). Every conversion
+// between the two goes through these two functions; a test checks they are inverse and keep
+// the stored codes.
+
+/// The IPC role of a workflow role.
+pub fn role_dto(r: Role) -> AccountRole {
     match r {
         Role::Officer => AccountRole::Officer,
         Role::Leader => AccountRole::Leader,
@@ -211,7 +205,8 @@ fn role_dto(r: Role) -> AccountRole {
     }
 }
 
-fn role_from_dto(r: AccountRole) -> Role {
+/// The workflow role of an IPC role.
+pub fn role_from_dto(r: AccountRole) -> Role {
     match r {
         AccountRole::Officer => Role::Officer,
         AccountRole::Leader => Role::Leader,
@@ -243,10 +238,8 @@ fn fmt(at: DateTime<Utc>) -> String {
 pub fn status(svc: &Service) -> Result<AuthStatus, ApiError> {
     let workstation = workstation_id(svc)?;
     let db = svc.db()?;
-    let needs_setup = wf_auth::needs_setup(&db).map_err(api_error)?;
-    let idle = settings::load(db.conn())
-        .map_err(api_error)?
-        .idle_timeout_minutes;
+    let needs_setup = wf_auth::needs_setup(&db)?;
+    let idle = settings::load(db.conn())?.idle_timeout_minutes;
     let now = now(svc);
     let guard = lock(&svc.auth().session);
     Ok(AuthStatus {
@@ -268,9 +261,9 @@ pub fn with_session<T>(
     let mut guard = lock(&svc.auth().session);
     let session = guard.as_mut().ok_or_else(not_signed_in)?;
     let now = now(svc);
-    wf_auth::authorize(session, action, now).map_err(api_error)?;
+    wf_auth::authorize(session, action, now)?;
     let mut db = svc.db()?;
-    f(&mut db, session, now).map_err(api_error)
+    Ok(f(&mut db, session, now)?)
 }
 
 /// Like [`with_session`] for an action a leader approves: takes the approval `approval_id`
@@ -285,7 +278,7 @@ pub fn with_approval<T>(
     let mut guard = lock(&svc.auth().session);
     let session = guard.as_mut().ok_or_else(not_signed_in)?;
     let now = now(svc);
-    wf_auth::authorize(session, action, now).map_err(api_error)?;
+    wf_auth::authorize(session, action, now)?;
     let approval = {
         let mut store = lock(&svc.auth().approvals);
         match store.get(approval_id.trim()) {
@@ -305,7 +298,7 @@ pub fn with_approval<T>(
             .approval
     };
     let mut db = svc.db()?;
-    f(&mut db, session, approval, now).map_err(api_error)
+    Ok(f(&mut db, session, approval, now)?)
 }
 
 /// For read-only commands: signed in, unlocked, and the role may do `action` (usually
@@ -313,7 +306,7 @@ pub fn with_approval<T>(
 pub fn require(svc: &Service, action: Action) -> Result<SessionUser, ApiError> {
     let mut guard = lock(&svc.auth().session);
     let session = guard.as_mut().ok_or_else(not_signed_in)?;
-    wf_auth::authorize(session, action, now(svc)).map_err(api_error)?;
+    wf_auth::authorize(session, action, now(svc))?;
     Ok(user_of(session))
 }
 
@@ -335,8 +328,7 @@ pub fn setup_first_admin(
     let mut db = svc.db()?;
     let ws = stored_workstation_id(svc, &mut db)?;
     let session =
-        wf_auth::setup_first_admin(&mut db, username, display_name, password, &ws, now(svc))
-            .map_err(api_error)?;
+        wf_auth::setup_first_admin(&mut db, username, display_name, password, &ws, now(svc))?;
     replace_session(svc, &mut db, Some(session))?;
     status(svc)
 }
@@ -345,8 +337,7 @@ pub fn setup_first_admin(
 pub fn sign_in(svc: &Service, username: &str, password: &str) -> Result<AuthStatus, ApiError> {
     let mut db = svc.db()?;
     let ws = stored_workstation_id(svc, &mut db)?;
-    let session =
-        wf_auth::sign_in(&mut db, username, password, &ws, now(svc)).map_err(api_error)?;
+    let session = wf_auth::sign_in(&mut db, username, password, &ws, now(svc))?;
     replace_session(svc, &mut db, Some(session))?;
     status(svc)
 }
@@ -362,7 +353,7 @@ fn replace_session(svc: &Service, db: &mut Db, next: Option<Session>) -> Result<
     let old = std::mem::replace(&mut *lock(&svc.auth().session), next);
     lock(&svc.auth().approvals).clear();
     if let Some(old) = old {
-        wf_auth::sign_out(db, old, now(svc)).map_err(api_error)?;
+        wf_auth::sign_out(db, old, now(svc))?;
     }
     Ok(())
 }
@@ -383,7 +374,7 @@ pub fn unlock(svc: &Service, password: &str) -> Result<AuthStatus, ApiError> {
         let mut db = svc.db()?;
         let mut guard = lock(&svc.auth().session);
         let session = guard.as_mut().ok_or_else(not_signed_in)?;
-        wf_auth::unlock(&mut db, session, password, now(svc)).map_err(api_error)?;
+        wf_auth::unlock(&mut db, session, password, now(svc))?;
     }
     // Approvals made before an (idle) lock are not carried past it.
     lock(&svc.auth().approvals).clear();
@@ -406,29 +397,18 @@ pub fn leader_approval(
     let account = {
         let mut guard = lock(&svc.auth().session);
         let session = guard.as_mut().ok_or_else(not_signed_in)?;
-        wf_auth::authorize(session, Action::View, now(svc)).map_err(api_error)?;
+        wf_auth::authorize(session, Action::View, now(svc))?;
         session.account_id().to_string()
     };
     let mut db = svc.db()?;
     let ws = stored_workstation_id(svc, &mut db)?;
     let at = now(svc);
-    let approval =
-        wf_auth::leader_approval(&mut db, username, password, &ws, at).map_err(api_error)?;
-    let max_age = settings::load(db.conn())
-        .map_err(api_error)?
-        .approval_max_age_secs;
-    let leader_display_name: String = db
-        .conn()
-        .query_row(
-            "SELECT display_name FROM wf_accounts WHERE username = ?1",
-            [approval.leader_username()],
-            |r| r.get(0),
-        )
-        .map_err(internal)?;
+    let approval = wf_auth::leader_approval(&mut db, username, password, &ws, at)?;
+    let max_age = settings::load(db.conn())?.approval_max_age_secs;
     let ticket = ApprovalTicket {
         approval_id: jiancha_workflow::util::new_id(at),
         leader_username: approval.leader_username().to_string(),
-        leader_display_name,
+        leader_display_name: approval.leader_display_name().to_string(),
         verified_at: fmt(approval.verified_at()),
         expires_at: fmt(approval.verified_at() + Duration::seconds(i64::from(max_age))),
     };
@@ -560,36 +540,23 @@ pub fn audit_page(svc: &Service, offset: i64, limit: i64) -> Result<AuditPage, A
     }
     require(svc, Action::View)?;
     let db = svc.db()?;
-    let total: i64 = db
-        .conn()
-        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
-        .map_err(internal)?;
-    let mut st = db
-        .conn()
-        .prepare(
-            "SELECT seq, at, actor, workstation, action, subject, details, hash FROM audit_log
-             ORDER BY seq DESC LIMIT ?1 OFFSET ?2",
-        )
-        .map_err(internal)?;
-    let entries = st
-        .query_map([limit, offset], |r| {
-            Ok(AuditEntryView {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                workstation: r.get(3)?,
-                action: r.get(4)?,
-                subject: r.get(5)?,
-                details: r.get(6)?,
-                hash: r.get(7)?,
-            })
-        })
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(internal)?;
+    let (total, entries) = audit::page(db.conn(), offset, limit)?;
     Ok(AuditPage {
         total,
         offset,
-        entries,
+        entries: entries
+            .into_iter()
+            .map(|e| AuditEntryView {
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor,
+                workstation: e.workstation,
+                action: e.action,
+                subject: e.subject,
+                details: e.details,
+                hash: e.hash,
+            })
+            .collect(),
     })
 }
 
@@ -597,7 +564,7 @@ pub fn audit_page(svc: &Service, offset: i64, limit: i64) -> Result<AuditPage, A
 pub fn audit_verify(svc: &Service) -> Result<AuditVerifyReport, ApiError> {
     require(svc, Action::View)?;
     let db = svc.db()?;
-    let r = audit::verify(&db).map_err(api_error)?;
+    let r = audit::verify(&db)?;
     Ok(AuditVerifyReport {
         intact: r.ok(),
         entries: r.entries,

@@ -3,112 +3,41 @@
 //! append-only and versioned with who, when and why (migration 0050). The effective calendar
 //! is the shipped one ([`Calendar::builtin`]) with every edit applied in version order.
 //!
-//! The calendar crate stays pure; this module is the SQL edge. **Callers must re-evaluate
+//! The calendar crate stays pure; the edits are the workflow crate's records
+//! (`jiancha_workflow::calendar_edits`: checked, stored and audited in one transaction); this
+//! module parses imported files and composes the effective calendar. **Callers must re-evaluate
 //! every open case after an edit** (the evaluation owns that: `load_calendar` again, then
 //! re-run the clock over the open cases) — an edit can move deadlines in both directions.
 
-use std::collections::BTreeMap;
-
-use jiancha_calendar::chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat};
 use jiancha_calendar::import::{parse_holiday_cn_json, parse_ics, YearArrangement};
-use jiancha_calendar::{cst, Calendar, DayOverride};
-use jiancha_store::rusqlite::{self, params, OptionalExtension};
+use jiancha_calendar::{Calendar, DayOverride};
 use jiancha_store::Db;
+use jiancha_workflow::calendar_edits::{self, NewEdit};
+use jiancha_workflow::WorkflowError;
+
+pub use jiancha_workflow::calendar_edits::{CalendarEdit, EditMeta, EditSource};
 
 /// Errors of this module; `Invalid` names what was wrong with the input.
 #[derive(Debug, thiserror::Error)]
 pub enum CalendarStoreError {
     #[error("{0}")]
     Invalid(String),
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    #[error("stored calendar edit {version} is unreadable: {message}")]
-    Corrupt { version: i64, message: String },
+    /// The edit could not be stored or read back (database, or a stored row unreadable).
+    #[error(transparent)]
+    Workflow(WorkflowError),
+}
+
+impl From<WorkflowError> for CalendarStoreError {
+    fn from(e: WorkflowError) -> Self {
+        match e {
+            // The workflow's check names the problem in both languages: shown as it is.
+            WorkflowError::Invalid { problem, .. } => CalendarStoreError::Invalid(problem),
+            other => CalendarStoreError::Workflow(other),
+        }
+    }
 }
 
 type Result<T> = std::result::Result<T, CalendarStoreError>;
-
-/// Who, when and why of an edit. `at` is passed in (the domain never reads the wall clock).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EditMeta {
-    pub actor: String,
-    pub at: DateTime<FixedOffset>,
-    pub reason: String,
-}
-
-/// Where an edit came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EditSource {
-    Manual,
-    HolidayCnJson,
-    Ics,
-}
-
-impl EditSource {
-    fn as_str(self) -> &'static str {
-        match self {
-            EditSource::Manual => "manual",
-            EditSource::HolidayCnJson => "holiday-cn-json",
-            EditSource::Ics => "ics",
-        }
-    }
-
-    fn parse(s: &str) -> Option<EditSource> {
-        Some(match s {
-            "manual" => EditSource::Manual,
-            "holiday-cn-json" => EditSource::HolidayCnJson,
-            "ics" => EditSource::Ics,
-            _ => return None,
-        })
-    }
-}
-
-/// One stored edit, as listed in its history.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CalendarEdit {
-    pub version: i64,
-    /// `Some(year)`: a whole year's arrangement that makes the year known.
-    pub year: Option<i32>,
-    pub source: EditSource,
-    pub actor: String,
-    pub at: DateTime<FixedOffset>,
-    pub reason: String,
-    pub days: Vec<DayOverride>,
-}
-
-fn check_meta(meta: &EditMeta) -> Result<()> {
-    if meta.actor.trim().is_empty() {
-        return Err(CalendarStoreError::Invalid(
-            "编辑人不能为空 / the actor (who) of a calendar edit is empty".into(),
-        ));
-    }
-    if meta.reason.trim().is_empty() {
-        return Err(CalendarStoreError::Invalid(
-            "编辑原因不能为空 / the reason (why) of a calendar edit is empty".into(),
-        ));
-    }
-    Ok(())
-}
-
-fn check_days(days: &[DayOverride]) -> Result<()> {
-    if days.is_empty() {
-        return Err(CalendarStoreError::Invalid(
-            "没有要修改的日期 / the edit lists no days".into(),
-        ));
-    }
-    let mut seen = BTreeMap::new();
-    for d in days {
-        if let Some(w) = seen.insert(d.date, d.workday) {
-            if w != d.workday {
-                return Err(CalendarStoreError::Invalid(format!(
-                    "{} 同时标为工作日和休息日 / {} is listed as both a working day and a day off",
-                    d.date, d.date
-                )));
-            }
-        }
-    }
-    Ok(())
-}
 
 fn insert(
     db: &mut Db,
@@ -118,43 +47,16 @@ fn insert(
     source_text: Option<&str>,
     days: &[DayOverride],
 ) -> Result<i64> {
-    check_meta(meta)?;
-    check_days(days)?;
-    let at = meta
-        .at
-        .with_timezone(&cst())
-        .to_rfc3339_opts(SecondsFormat::Secs, false);
-    db.write(|tx| -> Result<i64> {
-        tx.execute(
-            "INSERT INTO calendar_edits(kind, year, source, actor, at, reason, source_text)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                if year.is_some() { "year" } else { "days" },
-                year,
-                source.as_str(),
-                meta.actor.trim(),
-                at,
-                meta.reason.trim(),
-                source_text,
-            ],
-        )?;
-        let version = tx.last_insert_rowid();
-        let mut st = tx.prepare(
-            "INSERT INTO calendar_edit_days(version, date, workday, name)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        // One row per date (check_days refused contradictions; the last name wins).
-        let unique: BTreeMap<NaiveDate, &DayOverride> = days.iter().map(|d| (d.date, d)).collect();
-        for d in unique.values() {
-            st.execute(params![
-                version,
-                d.date.format("%Y-%m-%d").to_string(),
-                d.workday,
-                d.name
-            ])?;
-        }
-        Ok(version)
-    })
+    let edit = NewEdit {
+        meta,
+        year,
+        source,
+        source_text,
+        days,
+    };
+    // Checked before the write lock is taken: a refused edit does not wait for the sync.
+    calendar_edits::check(&edit)?;
+    Ok(db.write(|tx| calendar_edits::append(tx, &edit))?)
 }
 
 /// Stores single-day edits (e.g. an extra day off decided locally). Returns the new version.
@@ -194,74 +96,13 @@ pub fn import_ics(db: &mut Db, meta: &EditMeta, year: i32, text: &str) -> Result
 
 /// Every stored edit in version order (the history shown to officers).
 pub fn list_edits(db: &Db) -> Result<Vec<CalendarEdit>> {
-    let conn = db.conn();
-    let mut st = conn.prepare(
-        "SELECT version, year, source, actor, at, reason FROM calendar_edits ORDER BY version",
-    )?;
-    let heads = st
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Option<i32>>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-            ))
-        })?
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    let mut days_st = conn.prepare(
-        "SELECT date, workday, name FROM calendar_edit_days WHERE version = ?1 ORDER BY date",
-    )?;
-    let mut out = Vec::with_capacity(heads.len());
-    for (version, year, source, actor, at, reason) in heads {
-        let corrupt = |message: String| CalendarStoreError::Corrupt { version, message };
-        let days = days_st
-            .query_map([version], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, bool>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?
-            .collect::<std::result::Result<Vec<_>, _>>()?
-            .into_iter()
-            .map(|(date, workday, name)| {
-                NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-                    .map(|date| DayOverride {
-                        date,
-                        workday,
-                        name,
-                    })
-                    .map_err(|e| corrupt(format!("date {date:?}: {e}")))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        out.push(CalendarEdit {
-            version,
-            year,
-            source: EditSource::parse(&source)
-                .ok_or_else(|| corrupt(format!("source {source:?}")))?,
-            actor,
-            at: DateTime::parse_from_rfc3339(&at)
-                .map_err(|e| corrupt(format!("at {at:?}: {e}")))?,
-            reason,
-            days,
-        });
-    }
-    Ok(out)
+    Ok(calendar_edits::list(db.conn())?)
 }
 
 /// The latest edit version (0: the shipped calendar only). Results computed with a calendar
 /// should record this version, so they can be explained and recomputed later.
 pub fn calendar_version(db: &Db) -> Result<i64> {
-    Ok(db
-        .conn()
-        .query_row("SELECT max(version) FROM calendar_edits", [], |r| {
-            r.get::<_, Option<i64>>(0)
-        })
-        .optional()?
-        .flatten()
-        .unwrap_or(0))
+    Ok(calendar_edits::latest_version(db.conn())?)
 }
 
 /// The effective calendar: the shipped one with every stored edit applied in version order.
@@ -285,6 +126,7 @@ pub fn load_calendar_at(db: &Db, version: i64) -> Result<Calendar> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiancha_calendar::chrono::{DateTime, NaiveDate};
 
     fn meta(reason: &str) -> EditMeta {
         EditMeta {
@@ -338,14 +180,7 @@ mod tests {
         assert_eq!(hist[1].source, EditSource::HolidayCnJson);
         assert_eq!(hist[0].actor, "张三");
         assert_eq!(hist[2].reason, "撤销误录");
-        let kept: Option<String> = db
-            .conn()
-            .query_row(
-                "SELECT source_text FROM calendar_edits WHERE version = ?1",
-                [v2],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let kept = calendar_edits::source_text(db.conn(), v2).unwrap();
         assert_eq!(
             kept.as_deref(),
             Some(y),

@@ -32,29 +32,13 @@ use jiancha_workflow::cards::{
 use jiancha_workflow::notices::{self, CallOutcome, Channel, NewNotice, Notice};
 use jiancha_workflow::redcard::{self, Decision, DecisionBody, Outcome, RedCase, RedState};
 use jiancha_workflow::util::{cst, cst_date};
-use jiancha_workflow::{
-    Action, Approval, Attachment, ErrorCategory, Session, StoredAttachment, Transition,
-    WorkflowError,
-};
+use jiancha_workflow::{Action, Approval, Attachment, Session, StoredAttachment, Transition};
 
 use crate::app::Service;
 use crate::calendar_store::load_calendar;
 use crate::error::{internal, invalid};
 
 // ---------------------------------------------------------------- errors, env
-
-/// Maps a workflow error onto the IPC codes (an illegal transition is `conflict`).
-pub fn wf_err(e: WorkflowError) -> ApiError {
-    let code = match e.category() {
-        ErrorCategory::InvalidInput => ErrorCode::InvalidInput,
-        ErrorCategory::NotFound => ErrorCode::NotFound,
-        ErrorCategory::Forbidden => ErrorCode::Forbidden,
-        ErrorCategory::Unauthenticated => ErrorCode::Unauthenticated,
-        ErrorCategory::Conflict => ErrorCode::Conflict,
-        ErrorCategory::Internal => return internal(e),
-    };
-    ApiError::new(code, e.to_string())
-}
 
 fn letter_err(e: jiancha_letters::LetterError) -> ApiError {
     ApiError::new(
@@ -396,11 +380,9 @@ fn admonition_dto(
     now: DateTime<Utc>,
 ) -> Result<AdmonitionDto, ApiError> {
     let cal = load_calendar(db).map_err(internal)?;
-    let lead = jiancha_workflow::settings::load(db.conn())
-        .map_err(wf_err)?
-        .rectification_warning_lead;
+    let lead = jiancha_workflow::settings::load(db.conn())?.rectification_warning_lead;
     let sig = admonition::rectification_signal(&a, &cal, lead, now);
-    let history = admonition::history(db, session, &a.id, now).map_err(wf_err)?;
+    let history = admonition::history(db, session, &a.id, now)?;
     let mut case_ids = Vec::new();
     for cid in &a.card_ids {
         if let Ok(c) = cards::get(db, session, cid, now) {
@@ -452,7 +434,7 @@ fn red_dto(
     r: RedCase,
     now: DateTime<Utc>,
 ) -> Result<RedCaseDto, ApiError> {
-    let history = redcard::history(db, session, &r.id, now).map_err(wf_err)?;
+    let history = redcard::history(db, session, &r.id, now)?;
     let case_id = cards::get(db, session, &r.card_id, now)
         .ok()
         .and_then(|c| c.case_id);
@@ -600,7 +582,7 @@ pub fn take_up_signal_card(
     };
     cards::register_signal_card(&mut db, session, &case, color, began, now)
         .map(card_dto)
-        .map_err(wf_err)
+        .map_err(ApiError::from)
 }
 
 /// An officer's card for an Art. B4 situation, with evidence files read and hashed here.
@@ -633,7 +615,7 @@ pub fn raise_manual_card(
         now,
     )
     .map(card_dto)
-    .map_err(wf_err)
+    .map_err(ApiError::from)
 }
 
 /// Exempts (`exempt`) or revokes (`revoke`) a card with a reason and a leader's approval.
@@ -655,7 +637,7 @@ pub fn relieve_card(
         &mut db, session, card_id, action, ground, reason, approval, now,
     )
     .map(card_dto)
-    .map_err(wf_err)
+    .map_err(ApiError::from)
 }
 
 // ---------------------------------------------------------------- 效能告诫书
@@ -672,10 +654,9 @@ pub fn draft_admonition(
     let cards_ = card_ids
         .iter()
         .map(|id| cards::get(&db, session, id, now))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(wf_err)?;
+        .collect::<Result<Vec<_>, _>>()?;
     let mut f = facts_for_cards(&db, &cards_)?;
-    let s = jiancha_workflow::settings::load(db.conn()).map_err(wf_err)?;
+    let s = jiancha_workflow::settings::load(db.conn())?;
     let cal = load_calendar(&db).map_err(internal)?;
     // Provisional values: the number, issue date and deadline are set at issue.
     let today = cst_date(now);
@@ -706,8 +687,7 @@ pub fn draft_admonition(
             body: &body,
         },
         now,
-    )
-    .map_err(wf_err)?;
+    )?;
     admonition_dto(svc, &db, session, a, now)
 }
 
@@ -718,7 +698,7 @@ pub fn get_admonition(
     now: DateTime<Utc>,
 ) -> Result<AdmonitionDto, ApiError> {
     let db = svc.db()?;
-    let a = admonition::get(&db, session, id, now).map_err(wf_err)?;
+    let a = admonition::get(&db, session, id, now)?;
     admonition_dto(svc, &db, session, a, now)
 }
 
@@ -731,7 +711,7 @@ pub fn edit_admonition(
     now: DateTime<Utc>,
 ) -> Result<AdmonitionDto, ApiError> {
     let mut db = svc.db()?;
-    let a = admonition::edit(&mut db, session, id, addressee, body, now).map_err(wf_err)?;
+    let a = admonition::edit(&mut db, session, id, addressee, body, now)?;
     admonition_dto(svc, &db, session, a, now)
 }
 
@@ -743,7 +723,7 @@ pub fn number_admonition(
     now: DateTime<Utc>,
 ) -> Result<AdmonitionDto, ApiError> {
     let mut db = svc.db()?;
-    let a = admonition::assign_number(&mut db, session, id, now).map_err(wf_err)?;
+    let a = admonition::assign_number(&mut db, session, id, now)?;
     admonition_dto(svc, &db, session, a, now)
 }
 
@@ -757,17 +737,16 @@ pub fn issue_admonition(
     now: DateTime<Utc>,
 ) -> Result<AdmonitionDto, ApiError> {
     let mut db = svc.db()?;
-    let a = admonition::get(&db, session, id, now).map_err(wf_err)?;
+    let a = admonition::get(&db, session, id, now)?;
     let cal = load_calendar(&db).map_err(internal)?;
     let mut written = Vec::new();
     if a.state == AdmonitionState::Numbered {
-        let s = jiancha_workflow::settings::load(db.conn()).map_err(wf_err)?;
+        let s = jiancha_workflow::settings::load(db.conn())?;
         let cards_ = a
             .card_ids
             .iter()
             .map(|c| cards::get(&db, session, c, now))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(wf_err)?;
+            .collect::<Result<Vec<_>, _>>()?;
         let mut f = facts_for_cards(&db, &cards_)?;
         let today = cst_date(now);
         let due = jiancha_workflow::WorkCalendar::add_workdays(&cal, today, s.rectification_days);
@@ -790,7 +769,7 @@ pub fn issue_admonition(
             for f in written {
                 let _ = std::fs::remove_file(f);
             }
-            Err(wf_err(e))
+            Err(ApiError::from(e))
         }
     }
 }
@@ -806,7 +785,7 @@ pub fn receive_report(
 ) -> Result<AdmonitionDto, ApiError> {
     let report = attachment(path, "整改报告")?;
     let mut db = svc.db()?;
-    let a = admonition::receive_report(&mut db, session, id, &report, now, now).map_err(wf_err)?;
+    let a = admonition::receive_report(&mut db, session, id, &report, now, now)?;
     admonition_dto(svc, &db, session, a, now)
 }
 
@@ -817,7 +796,7 @@ pub fn file_admonition(
     now: DateTime<Utc>,
 ) -> Result<AdmonitionDto, ApiError> {
     let mut db = svc.db()?;
-    let a = admonition::file(&mut db, session, id, now).map_err(wf_err)?;
+    let a = admonition::file(&mut db, session, id, now)?;
     admonition_dto(svc, &db, session, a, now)
 }
 
@@ -829,7 +808,7 @@ pub fn discard_admonition(
     now: DateTime<Utc>,
 ) -> Result<AdmonitionDto, ApiError> {
     let mut db = svc.db()?;
-    let a = admonition::discard(&mut db, session, id, reason, now).map_err(wf_err)?;
+    let a = admonition::discard(&mut db, session, id, reason, now)?;
     admonition_dto(svc, &db, session, a, now)
 }
 
@@ -844,7 +823,7 @@ pub fn submit_red_card(
 ) -> Result<RedCaseDto, ApiError> {
     let mut db = svc.db()?;
     let cal = load_calendar(&db).map_err(internal)?;
-    let r = redcard::submit(&mut db, session, &cal, card_id, summary, now).map_err(wf_err)?;
+    let r = redcard::submit(&mut db, session, &cal, card_id, summary, now)?;
     red_dto(svc, &db, session, r, now)
 }
 
@@ -865,8 +844,7 @@ pub fn decide_red_approval(
         redcard::approve(&mut db, session, &cal, id, approval, op, now)
     } else {
         redcard::reject(&mut db, session, &cal, id, approval, text, now)
-    }
-    .map_err(wf_err)?;
+    }?;
     red_dto(svc, &db, session, r, now)
 }
 
@@ -879,8 +857,7 @@ pub fn investigate_directly(
 ) -> Result<RedCaseDto, ApiError> {
     let mut db = svc.db()?;
     let cal = load_calendar(&db).map_err(internal)?;
-    let r = redcard::investigate_directly(&mut db, session, &cal, id, investigators, now)
-        .map_err(wf_err)?;
+    let r = redcard::investigate_directly(&mut db, session, &cal, id, investigators, now)?;
     red_dto(svc, &db, session, r, now)
 }
 
@@ -898,15 +875,15 @@ pub fn issue_investigation_notice(
     let cal = load_calendar(&db).map_err(internal)?;
     let mut addressee = addressee.trim().to_string();
     if addressee.is_empty() {
-        let r = redcard::get(&db, session, id, now).map_err(wf_err)?;
-        let card = cards::get(&db, session, &r.card_id, now).map_err(wf_err)?;
+        let r = redcard::get(&db, session, id, now)?;
+        let card = cards::get(&db, session, &r.card_id, now)?;
         if let Some(c) = card.case_id {
             addressee = case_facts(&db, &c)
                 .map(|f| f.discipline_body)
                 .unwrap_or_default();
         }
     }
-    redcard::issue_notice(&mut db, session, &cal, id, &addressee, now).map_err(wf_err)?;
+    redcard::issue_notice(&mut db, session, &cal, id, &addressee, now)?;
     render_notice_files(svc, session, id, now)
 }
 
@@ -918,16 +895,16 @@ pub fn render_notice_files(
     now: DateTime<Utc>,
 ) -> Result<RedCaseDto, ApiError> {
     let db = svc.db()?;
-    let r = redcard::get(&db, session, id, now).map_err(wf_err)?;
+    let r = redcard::get(&db, session, id, now)?;
     let number = r.notice_number.clone().ok_or_else(|| {
         ApiError::new(
             ErrorCode::Conflict,
             "尚未签发初步调查通知书 / no notice issued yet",
         )
     })?;
-    let card = cards::get(&db, session, &r.card_id, now).map_err(wf_err)?;
+    let card = cards::get(&db, session, &r.card_id, now)?;
     let mut f = facts_for_cards(&db, std::slice::from_ref(&card))?;
-    let s = jiancha_workflow::settings::load(db.conn()).map_err(wf_err)?;
+    let s = jiancha_workflow::settings::load(db.conn())?;
     let issued = r.state_since;
     // The yellow card's letter of the same case, when there was one.
     let prior = card.case_id.as_ref().and_then(|c| {
@@ -992,8 +969,7 @@ pub fn record_findings(
         .collect::<Result<Vec<_>, _>>()?;
     let mut db = svc.db()?;
     let cal = load_calendar(&db).map_err(internal)?;
-    let r = redcard::record_findings(&mut db, session, &cal, id, findings, &files, now)
-        .map_err(wf_err)?;
+    let r = redcard::record_findings(&mut db, session, &cal, id, findings, &files, now)?;
     red_dto(svc, &db, session, r, now)
 }
 
@@ -1008,7 +984,7 @@ pub fn propose_outcome(
     let outcome = code("outcome", outcome, Outcome::from_code)?;
     let mut db = svc.db()?;
     let cal = load_calendar(&db).map_err(internal)?;
-    let r = redcard::propose(&mut db, session, &cal, id, outcome, reason, now).map_err(wf_err)?;
+    let r = redcard::propose(&mut db, session, &cal, id, outcome, reason, now)?;
     red_dto(svc, &db, session, r, now)
 }
 
@@ -1027,7 +1003,7 @@ pub fn record_decision(
     };
     let mut db = svc.db()?;
     let cal = load_calendar(&db).map_err(internal)?;
-    let r = redcard::record_decision(&mut db, session, &cal, id, &dec, now).map_err(wf_err)?;
+    let r = redcard::record_decision(&mut db, session, &cal, id, &dec, now)?;
     red_dto(svc, &db, session, r, now)
 }
 
@@ -1052,8 +1028,7 @@ pub fn conclude_red_case(
                 "未知步骤 {other:?} / unknown step (hand_over, close, file)"
             )))
         }
-    }
-    .map_err(wf_err)?;
+    }?;
     red_dto(svc, &db, session, r, now)
 }
 
@@ -1064,7 +1039,7 @@ pub fn get_red_case(
     now: DateTime<Utc>,
 ) -> Result<RedCaseDto, ApiError> {
     let db = svc.db()?;
-    let r = redcard::get(&db, session, id, now).map_err(wf_err)?;
+    let r = redcard::get(&db, session, id, now)?;
     red_dto(svc, &db, session, r, now)
 }
 
@@ -1081,7 +1056,7 @@ pub fn red_queue(
         .map(|s| code("state", s, RedState::from_code))
         .transpose()?;
     let db = svc.db()?;
-    let mut v = redcard::list(&db, session, state, now).map_err(wf_err)?;
+    let mut v = redcard::list(&db, session, state, now)?;
     v.sort_by(|a, b| {
         (a.state == RedState::Filed, a.step_due, &a.id).cmp(&(
             b.state == RedState::Filed,
@@ -1125,7 +1100,7 @@ pub fn record_measure(
         now,
     )
     .map(measure_dto)
-    .map_err(wf_err)
+    .map_err(ApiError::from)
 }
 
 /// Records a warning phone call (Art. B6): to whom (defaults to the case's handler), when,
@@ -1169,12 +1144,11 @@ pub fn record_phone_call(
             channel: Channel::Phone,
         },
         now,
-    )
-    .map_err(wf_err)?;
+    )?;
     let note = (!note.trim().is_empty()).then_some(note);
     notices::record_call(&mut db, session, &n.id, called_at, outcome, note, now)
         .map(notice_dto)
-        .map_err(wf_err)
+        .map_err(ApiError::from)
 }
 
 /// Everything about one case's cards, letters, investigations, notices and measures.
@@ -1194,8 +1168,7 @@ pub fn case_letters(
             ..Default::default()
         },
         now,
-    )
-    .map_err(wf_err)?;
+    )?;
     let mut measures = Vec::new();
     let ids: Vec<String> = cards_.iter().map(|c| c.id.clone()).collect();
     let adm = admonition::list(
@@ -1206,15 +1179,14 @@ pub fn case_letters(
             ..Default::default()
         },
         now,
-    )
-    .map_err(wf_err)?;
-    let reds = redcard::for_case(&db, session, case_id, now).map_err(wf_err)?;
+    )?;
+    let reds = redcard::for_case(&db, session, case_id, now)?;
     let mut sources: Vec<String> = ids.clone();
     sources.extend(adm.iter().map(|a| a.id.clone()));
     sources.extend(reds.iter().map(|r| r.id.clone()));
     let units: Vec<String> = cards_.iter().map(|c| c.unit.clone()).collect();
     for u in units.iter().take(1) {
-        for m in accountability::list(&db, session, Some(u), now).map_err(wf_err)? {
+        for m in accountability::list(&db, session, Some(u), now)? {
             if m.source_id.as_ref().is_some_and(|s| sources.contains(s)) {
                 measures.push(measure_dto(m));
             }
@@ -1232,8 +1204,7 @@ pub fn case_letters(
             .into_iter()
             .map(|r| red_dto(svc, &db, session, r, now))
             .collect::<Result<_, _>>()?,
-        notices: notices::for_case(&db, session, case_id, now)
-            .map_err(wf_err)?
+        notices: notices::for_case(&db, session, case_id, now)?
             .into_iter()
             .map(notice_dto)
             .collect(),
@@ -1278,9 +1249,7 @@ pub fn list_letters(
     };
     let db = svc.db()?;
     let cal = load_calendar(&db).map_err(internal)?;
-    let lead = jiancha_workflow::settings::load(db.conn())
-        .map_err(wf_err)?
-        .rectification_warning_lead;
+    let lead = jiancha_workflow::settings::load(db.conn())?.rectification_warning_lead;
     let mut rows = Vec::new();
     if kind != Some("investigation-notice") {
         for a in admonition::list(
@@ -1291,9 +1260,7 @@ pub fn list_letters(
                 ..Default::default()
             },
             now,
-        )
-        .map_err(wf_err)?
-        {
+        )? {
             if state.is_some_and(|s| s != a.state.code()) || !in_range(a.created_at) {
                 continue;
             }
@@ -1324,7 +1291,7 @@ pub fn list_letters(
         }
     }
     if kind != Some("admonition") {
-        for r in redcard::list(&db, session, None, now).map_err(wf_err)? {
+        for r in redcard::list(&db, session, None, now)? {
             let Some(number) = r.notice_number.clone() else {
                 continue;
             };
@@ -1334,8 +1301,7 @@ pub fn list_letters(
             {
                 continue;
             }
-            let issued_at = redcard::history(&db, session, &r.id, now)
-                .map_err(wf_err)?
+            let issued_at = redcard::history(&db, session, &r.id, now)?
                 .into_iter()
                 .find(|t| t.action == "issue_notice")
                 .map(|t| cst_text(&t.at));

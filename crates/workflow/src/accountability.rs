@@ -3,35 +3,15 @@
 //! who/when/where and an audit entry) and never edited; a correction is a new record.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use jiancha_store::rusqlite::{params, Row};
 use jiancha_store::Db;
 
 use crate::auth::{authorize, Action, Session};
-use crate::journal::{self, Step, StoredAttachment};
-use crate::util::{
-    cst_date, fmt_date, fmt_instant, new_id, optional, parse_date, parse_instant, required,
-    Attachment,
-};
+use crate::db::measures::{self as table, NewMeasureRow};
+use crate::journal::{self, Step};
+use crate::util::{cst_date, fmt_date, new_id, optional, required, Attachment};
 use crate::{Result, WorkflowError};
 
-labeled_enum! {
-    /// 预警纠错办法 第十条 (一)–(五).
-    pub enum MeasureKind {
-        AdmonitionTalk = ("admonition_talk", "（一）诫勉谈话"),
-        EfficiencyAdmonition = ("efficiency_admonition", "（一）效能告诫"),
-        WrittenSelfExamination = ("self_examination", "（二）责令作出书面检查"),
-        CirculatedCriticism = ("circulated_criticism", "（三）通报批评"),
-        SuspensionForExamination = ("suspension", "（四）停职检查"),
-        Transfer = ("transfer", "（五）调离现任工作岗位"),
-    }
-}
-
-labeled_enum! {
-    pub enum TargetKind {
-        Person = ("person", "个人"),
-        Unit = ("unit", "单位"),
-    }
-}
+pub use crate::db::measures::{Measure, MeasureKind, TargetKind};
 
 impl MeasureKind {
     /// Which targets a measure can apply to: a talk, suspension or transfer concerns a person.
@@ -62,45 +42,6 @@ pub struct NewMeasure<'a> {
     /// The card, letter or red-card matter it follows from.
     pub source_id: Option<&'a str>,
 }
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Measure {
-    pub id: String,
-    pub target_kind: TargetKind,
-    pub target_name: String,
-    pub unit: String,
-    pub kind: MeasureKind,
-    pub decided_on: NaiveDate,
-    pub decision_doc: String,
-    pub source_id: Option<String>,
-    pub recorded_at: DateTime<Utc>,
-    pub recorded_by: String,
-    pub workstation: String,
-    pub attachments: Vec<StoredAttachment>,
-}
-
-fn from_row(r: &Row<'_>) -> Result<Measure> {
-    let tk: String = r.get(1)?;
-    let kind: String = r.get(4)?;
-    Ok(Measure {
-        id: r.get(0)?,
-        target_kind: TargetKind::from_code(&tk)
-            .ok_or_else(|| WorkflowError::Corrupt(format!("target kind {tk:?}")))?,
-        target_name: r.get(2)?,
-        unit: r.get(3)?,
-        kind: MeasureKind::from_code(&kind)
-            .ok_or_else(|| WorkflowError::Corrupt(format!("measure kind {kind:?}")))?,
-        decided_on: parse_date(&r.get::<_, String>(5)?)?,
-        decision_doc: r.get(6)?,
-        source_id: r.get(7)?,
-        recorded_at: parse_instant(&r.get::<_, String>(8)?)?,
-        recorded_by: r.get(9)?,
-        workstation: r.get(10)?,
-        attachments: Vec::new(),
-    })
-}
-
-const COLS: &str = "id, target_kind, target_name, unit, kind, decided_on, decision_doc, source_id, recorded_at, recorded_by, workstation";
 
 /// Records a measure (Art. B10).
 pub fn record(
@@ -134,9 +75,21 @@ pub fn record(
     let source = optional(m.source_id);
     let id = new_id(now);
     db.write(|tx| {
-        tx.execute(
-            &format!("INSERT INTO wf_measures({COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
-            params![id, m.target_kind.code(), target, unit, m.kind.code(), fmt_date(m.decided_on), doc, source, fmt_instant(now), actor.name, actor.workstation],
+        table::insert(
+            tx,
+            &NewMeasureRow {
+                id: &id,
+                target_kind: m.target_kind,
+                target_name: &target,
+                unit: &unit,
+                kind: m.kind,
+                decided_on: m.decided_on,
+                decision_doc: &doc,
+                source_id: source.as_deref(),
+                recorded_at: now,
+                recorded_by: &actor.name,
+                workstation: &actor.workstation,
+            },
         )?;
         if let Some(a) = m.decision_file {
             journal::add_attachments(tx, &actor, now, &id, "decision", std::slice::from_ref(a))?;
@@ -167,15 +120,9 @@ pub fn list(
     now: DateTime<Utc>,
 ) -> Result<Vec<Measure>> {
     authorize(session, Action::View, now)?;
-    let mut st = db.conn().prepare(&format!(
-        "SELECT {COLS} FROM wf_measures WHERE (?1 IS NULL OR unit = ?1) ORDER BY decided_on DESC, recorded_at DESC, id"
-    ))?;
-    let mut rows = st.query(params![unit.map(str::trim)])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let mut m = from_row(r)?;
+    let mut out = table::list(db.conn(), unit.map(str::trim))?;
+    for m in &mut out {
         m.attachments = journal::load_attachments(db.conn(), &m.id)?;
-        out.push(m);
     }
     Ok(out)
 }

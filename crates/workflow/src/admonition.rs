@@ -10,33 +10,23 @@
 //! keeps its number consumed (numbers are never freed, see [`crate::numbering`]). The letter's
 //! rendering (DOCX/PDF) is the letters crate's job; this module keeps the record and its text.
 
-use chrono::{DateTime, NaiveDate, Utc};
-use jiancha_store::rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use jiancha_store::rusqlite::{Connection, Transaction};
 use jiancha_store::Db;
 
 use crate::auth::{authorize, Action, Actor, Session};
 use crate::calendar::{workdays_before, WorkCalendar};
 use crate::cards::{self, Card, CardColor, CardState};
-use crate::journal::{self, Step, StoredAttachment, Transition};
+use crate::db::admonitions::{self as table, Change, NewAdmonitionRow};
+use crate::db::cards as card_table;
+use crate::journal::{self, Step, Transition};
 use crate::numbering::{self, LetterKind};
-use crate::util::{
-    cst_date, fmt_date, fmt_instant, new_id, parse_instant, parse_opt_date, parse_opt_instant,
-    required, Attachment,
-};
+use crate::util::{cst_date, fmt_date, fmt_instant, new_id, required, Attachment};
 use crate::{settings, Result, WorkflowError};
 
-labeled_enum! {
-    pub enum AdmonitionState {
-        Draft = ("draft", "草稿"),
-        Numbered = ("numbered", "已编号待签发"),
-        /// Issued and awaiting the unit's written rectification report (Art. B9).
-        Issued = ("issued", "已签发，待整改报告"),
-        ReportReceived = ("report_received", "已收到整改报告"),
-        /// 建档备查 (Art. B9).
-        Filed = ("filed", "已建档备查"),
-        Discarded = ("discarded", "已作废"),
-    }
-}
+pub use crate::db::admonitions::{Admonition, AdmonitionState};
 
 labeled_enum! {
     pub enum AdmonitionAction {
@@ -76,90 +66,15 @@ fn illegal(id: &str, s: AdmonitionState, a: AdmonitionAction) -> WorkflowError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Admonition {
-    pub id: String,
-    pub unit: String,
-    /// 主送: the unit the letter is addressed to.
-    pub addressee: String,
-    /// The free text of the letter (facts, requirements), as edited by the officer.
-    pub body: String,
-    pub state: AdmonitionState,
-    /// 文号, once assigned.
-    pub number: Option<String>,
-    pub created_at: DateTime<Utc>,
-    pub created_by: String,
-    pub workstation: String,
-    pub numbered_at: Option<DateTime<Utc>>,
-    pub issued_at: Option<DateTime<Utc>>,
-    pub issued_by: Option<String>,
-    /// Last day (CST) for the unit's written rectification report.
-    pub report_due: Option<NaiveDate>,
-    pub report_received_at: Option<DateTime<Utc>>,
-    pub filed_at: Option<DateTime<Utc>>,
-    pub discarded_at: Option<DateTime<Utc>>,
-    pub discard_reason: Option<String>,
-    pub card_ids: Vec<String>,
-    /// The rectification report and any other documents.
-    pub attachments: Vec<StoredAttachment>,
-}
-
-const COLS: &str = "id, unit, addressee, body, state, number, created_at, created_by, workstation, numbered_at, issued_at, issued_by, report_due, report_received_at, filed_at, discarded_at, discard_reason";
-
-fn from_row(r: &Row<'_>) -> Result<Admonition> {
-    let state: String = r.get(4)?;
-    Ok(Admonition {
-        id: r.get(0)?,
-        unit: r.get(1)?,
-        addressee: r.get(2)?,
-        body: r.get(3)?,
-        state: AdmonitionState::from_code(&state)
-            .ok_or_else(|| WorkflowError::Corrupt(format!("admonition state {state:?}")))?,
-        number: r.get(5)?,
-        created_at: parse_instant(&r.get::<_, String>(6)?)?,
-        created_by: r.get(7)?,
-        workstation: r.get(8)?,
-        numbered_at: parse_opt_instant(r.get(9)?)?,
-        issued_at: parse_opt_instant(r.get(10)?)?,
-        issued_by: r.get(11)?,
-        report_due: parse_opt_date(r.get(12)?)?,
-        report_received_at: parse_opt_instant(r.get(13)?)?,
-        filed_at: parse_opt_instant(r.get(14)?)?,
-        discarded_at: parse_opt_instant(r.get(15)?)?,
-        discard_reason: r.get(16)?,
-        card_ids: Vec::new(),
-        attachments: Vec::new(),
-    })
-}
-
 fn load(conn: &Connection, id: &str) -> Result<Admonition> {
-    let mut st = conn.prepare(&format!("SELECT {COLS} FROM wf_admonitions WHERE id = ?1"))?;
-    let mut rows = st.query([id])?;
-    let mut a = match rows.next()? {
-        Some(r) => from_row(r)?,
-        None => return Err(WorkflowError::not_found("效能告诫书", "admonition", id)),
-    };
-    let mut st = conn.prepare(
-        "SELECT card_id FROM wf_admonition_cards WHERE admonition_id = ?1 ORDER BY card_id",
-    )?;
-    a.card_ids = st
-        .query_map([id], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let mut a = table::get(conn, id)?
+        .ok_or_else(|| WorkflowError::not_found("效能告诫书", "admonition", id))?;
     a.attachments = journal::load_attachments(conn, id)?;
     Ok(a)
 }
 
 fn current_state(tx: &Transaction<'_>, id: &str) -> Result<AdmonitionState> {
-    let s: Option<String> = tx
-        .query_row(
-            "SELECT state FROM wf_admonitions WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let s = s.ok_or_else(|| WorkflowError::not_found("效能告诫书", "admonition", id))?;
-    AdmonitionState::from_code(&s)
-        .ok_or_else(|| WorkflowError::Corrupt(format!("admonition state {s:?}")))
+    table::state_of(tx, id)?.ok_or_else(|| WorkflowError::not_found("效能告诫书", "admonition", id))
 }
 
 /// Checks the transition, runs `apply` (the UPDATE of the step's own columns), sets the state
@@ -176,10 +91,7 @@ fn advance(
         let from = current_state(tx, id)?;
         let to = next_state(from, action).ok_or_else(|| illegal(id, from, action))?;
         let details = apply(tx)?;
-        tx.execute(
-            "UPDATE wf_admonitions SET state = ?2 WHERE id = ?1",
-            params![id, to.code()],
-        )?;
+        table::set_state(tx, id, to)?;
         journal::record(
             tx,
             actor,
@@ -270,29 +182,27 @@ pub fn draft(
     let id = new_id(now);
     db.write(|tx| {
         for c in &cards {
-            let used: Option<String> = tx
-                .query_row(
-                    "SELECT a.id FROM wf_admonition_cards ac JOIN wf_admonitions a ON a.id = ac.admonition_id
-                     WHERE ac.card_id = ?1 AND a.state <> 'discarded'",
-                    [&c.id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(other) = used {
+            if let Some(other) = table::letter_using_card(tx, &c.id)? {
                 return Err(WorkflowError::invalid(
                     "card_ids",
                     format!("警告牌 {} 已用于告诫书 {other} (card already in a letter)", c.id),
                 ));
             }
         }
-        tx.execute(
-            "INSERT INTO wf_admonitions(id, unit, addressee, body, state, created_at, created_by, workstation)
-             VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7)",
-            params![id, unit, addressee, body, fmt_instant(now), actor.name, actor.workstation],
+        let card_ids: Vec<&str> = cards.iter().map(|c| c.id.as_str()).collect();
+        table::insert(
+            tx,
+            &NewAdmonitionRow {
+                id: &id,
+                unit: &unit,
+                addressee: &addressee,
+                body: &body,
+                card_ids: &card_ids,
+                created_at: now,
+                created_by: &actor.name,
+                workstation: &actor.workstation,
+            },
         )?;
-        for c in &cards {
-            tx.execute("INSERT INTO wf_admonition_cards(admonition_id, card_id) VALUES (?1, ?2)", params![id, c.id])?;
-        }
         journal::record(tx, &actor, now, Step {
             workflow: "admonition",
             subject_id: &id,
@@ -318,9 +228,13 @@ pub fn edit(
     let addressee = required("addressee", addressee)?;
     let body = required("body", body)?;
     advance(db, &actor, id, AdmonitionAction::Edit, now, |tx| {
-        tx.execute(
-            "UPDATE wf_admonitions SET addressee = ?2, body = ?3 WHERE id = ?1",
-            params![id, addressee, body],
+        table::update(
+            tx,
+            id,
+            &Change::Text {
+                addressee: &addressee,
+                body: &body,
+            },
         )?;
         Ok(serde_json::json!({ "addressee": addressee, "body_chars": body.chars().count() }))
     })
@@ -338,9 +252,13 @@ pub fn assign_number(
     let a2 = actor.clone();
     advance(db, &actor, id, AdmonitionAction::AssignNumber, now, |tx| {
         let n = numbering::allocate(tx, LetterKind::Admonition, &prefix, id, &a2, now)?;
-        tx.execute(
-            "UPDATE wf_admonitions SET number = ?2, numbered_at = ?3 WHERE id = ?1",
-            params![id, n.text, fmt_instant(now)],
+        table::update(
+            tx,
+            id,
+            &Change::Number {
+                number: &n.text,
+                at: now,
+            },
         )?;
         Ok(serde_json::json!({ "number": n.text, "year": n.year, "seq": n.seq }))
     })
@@ -359,9 +277,14 @@ pub fn issue(
     let days = settings::load(db.conn())?.rectification_days;
     let due = cal.add_workdays(cst_date(now), days);
     advance(db, &actor, id, AdmonitionAction::Issue, now, |tx| {
-        tx.execute(
-            "UPDATE wf_admonitions SET issued_at = ?2, issued_by = ?3, report_due = ?4 WHERE id = ?1",
-            params![id, fmt_instant(now), actor.name, fmt_date(due)],
+        table::update(
+            tx,
+            id,
+            &Change::Issued {
+                at: now,
+                by: &actor.name,
+                report_due: due,
+            },
         )?;
         Ok(serde_json::json!({ "report_due": fmt_date(due), "rectification_days": days }))
     })
@@ -385,10 +308,7 @@ pub fn receive_report(
         ));
     }
     advance(db, &actor, id, AdmonitionAction::ReceiveReport, now, |tx| {
-        tx.execute(
-            "UPDATE wf_admonitions SET report_received_at = ?2 WHERE id = ?1",
-            params![id, fmt_instant(received_at)],
-        )?;
+        table::update(tx, id, &Change::ReportReceived { at: received_at })?;
         journal::add_attachments(
             tx,
             &actor,
@@ -412,10 +332,7 @@ pub fn file(
 ) -> Result<Admonition> {
     let actor = authorize(session, Action::FileAdmonition, now)?;
     advance(db, &actor, id, AdmonitionAction::File, now, |tx| {
-        tx.execute(
-            "UPDATE wf_admonitions SET filed_at = ?2 WHERE id = ?1",
-            params![id, fmt_instant(now)],
-        )?;
+        table::update(tx, id, &Change::Filed { at: now })?;
         Ok(serde_json::json!({}))
     })
 }
@@ -431,9 +348,13 @@ pub fn discard(
     let actor = authorize(session, Action::DiscardAdmonition, now)?;
     let reason = required("reason", reason)?;
     advance(db, &actor, id, AdmonitionAction::Discard, now, |tx| {
-        tx.execute(
-            "UPDATE wf_admonitions SET discarded_at = ?2, discard_reason = ?3 WHERE id = ?1",
-            params![id, fmt_instant(now), reason],
+        table::update(
+            tx,
+            id,
+            &Change::Discarded {
+                at: now,
+                reason: &reason,
+            },
         )?;
         Ok(serde_json::json!({ "reason": reason }))
     })
@@ -472,19 +393,27 @@ pub fn list(
 ) -> Result<Vec<Admonition>> {
     authorize(session, Action::View, now)?;
     let conn = db.conn();
-    let mut st = conn.prepare(&format!(
-        "SELECT {COLS} FROM wf_admonitions a
-         WHERE (?1 IS NULL OR a.state = ?1) AND (?2 IS NULL OR a.unit = ?2)
-           AND (?3 IS NULL OR EXISTS (SELECT 1 FROM wf_admonition_cards ac JOIN wf_cards c ON c.id = ac.card_id
-                                      WHERE ac.admonition_id = a.id AND c.case_id = ?3))
-         ORDER BY a.created_at DESC, a.id DESC"
-    ))?;
-    let mut rows = st.query(params![f.state.map(|s| s.code()), f.unit, f.case_id])?;
-    let mut ids = Vec::new();
-    while let Some(r) = rows.next()? {
-        ids.push(from_row(r)?.id);
+    // Letters that include a card of the case: through the case's cards (wf_cards is the
+    // cards' table, read through its own module).
+    let case_cards: Option<HashSet<String>> = match &f.case_id {
+        Some(case_id) => Some(
+            card_table::ids_of_case(conn, case_id)?
+                .into_iter()
+                .collect(),
+        ),
+        None => None,
+    };
+    let mut out = Vec::new();
+    for id in table::ids(conn, f.state, f.unit.as_deref())? {
+        let a = load(conn, &id)?;
+        if case_cards
+            .as_ref()
+            .is_none_or(|cs| a.card_ids.iter().any(|c| cs.contains(c)))
+        {
+            out.push(a);
+        }
     }
-    ids.iter().map(|id| load(conn, id)).collect()
+    Ok(out)
 }
 
 labeled_enum! {

@@ -11,73 +11,15 @@
 
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 use chrono::{DateTime, Duration, Utc};
-use jiancha_store::rusqlite::{params, OptionalExtension, Transaction};
+use jiancha_store::rusqlite::Transaction;
 use jiancha_store::Db;
 
-use crate::util::{fmt_instant, new_id, parse_instant, required};
+use crate::db::accounts::{self as table, NewAccountRow, StoredAccount};
+use crate::util::{fmt_instant, new_id, required};
 use crate::{audit, settings, Result, WorkflowError};
 
-labeled_enum! {
-    /// Who a user is to the system.
-    pub enum Role {
-        /// 监察员: runs the workflows.
-        Officer = ("officer", "监察员"),
-        /// 领导: runs the workflows and approves (red-card investigations, card relief).
-        Leader = ("leader", "领导"),
-        /// Read-only (an offline reviewer of a case file).
-        Reviewer = ("reviewer", "查阅人员"),
-        /// Manages accounts and settings; does not run workflows.
-        Admin = ("admin", "系统管理员"),
-    }
-}
-
-labeled_enum! {
-    /// Everything a session can ask to do. Each operation of this crate names its action.
-    pub enum Action {
-        View = ("view", "查看"),
-        CreateNotice = ("notice.create", "建立预警通知"),
-        RecordPhoneCall = ("notice.record_call", "登记电话通知"),
-        RegisterSignalCard = ("card.register_signal", "登记时限警告牌"),
-        RaiseManualCard = ("card.raise", "人工发出警告牌"),
-        RelieveCard = ("card.relieve", "警告牌免责或撤销"),
-        DraftAdmonition = ("admonition.draft", "起草效能告诫书"),
-        EditAdmonition = ("admonition.edit", "修改效能告诫书"),
-        NumberAdmonition = ("admonition.assign_number", "效能告诫书编号"),
-        IssueAdmonition = ("admonition.issue", "签发效能告诫书"),
-        DiscardAdmonition = ("admonition.discard", "作废效能告诫书"),
-        RecordRectification = ("admonition.receive_report", "登记整改报告"),
-        FileAdmonition = ("admonition.file", "效能告诫建档"),
-        SubmitRedCard = ("redcard.submit", "红牌报请审批"),
-        ApproveRedCard = ("redcard.approve", "红牌调查审批"),
-        ChooseInvestigationRoute = ("redcard.route", "确定调查方式"),
-        RecordFindings = ("redcard.findings", "登记调查情况"),
-        ProposeOutcome = ("redcard.propose", "提出处理建议"),
-        RecordDecision = ("redcard.decision", "登记研究决定"),
-        ConcludeRedCard = ("redcard.conclude", "移送立案或初核了结"),
-        FileRedCard = ("redcard.file", "红牌建档"),
-        RecordMeasure = ("measure.record", "登记责任追究"),
-        ManageAccounts = ("accounts.manage", "管理账户"),
-        ChangeSettings = ("settings.change", "修改设置"),
-    }
-}
-
-impl Role {
-    /// The permission table (docs/workflows.md "Roles").
-    pub fn may(self, action: Action) -> bool {
-        match self {
-            Role::Reviewer => action == Action::View,
-            Role::Admin => matches!(
-                action,
-                Action::View | Action::ManageAccounts | Action::ChangeSettings
-            ),
-            // Art. A8: leaders approve; an approval also needs the leader's own credentials
-            // (an `Approval`), so an officer's session may carry it but never make it.
-            Role::Officer | Role::Leader => {
-                !matches!(action, Action::ManageAccounts | Action::ChangeSettings)
-            }
-        }
-    }
-}
+pub use crate::db::accounts::AccountInfo;
+pub use crate::role::{Action, Role};
 
 /// Who did something: stored with every record and audit entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,12 +134,17 @@ pub fn authorize(session: &mut Session, action: Action, now: DateTime<Utc>) -> R
 pub struct Approval {
     leader_id: String,
     leader_username: String,
+    leader_display_name: String,
     verified_at: DateTime<Utc>,
 }
 
 impl Approval {
     pub fn leader_username(&self) -> &str {
         &self.leader_username
+    }
+    /// The leader's name as shown to people (from the account, at verification).
+    pub fn leader_display_name(&self) -> &str {
+        &self.leader_display_name
     }
     pub fn verified_at(&self) -> DateTime<Utc> {
         self.verified_at
@@ -266,17 +213,6 @@ fn check_username(username: &str) -> Result<String> {
     Ok(u)
 }
 
-/// One account as shown to an administrator (never the hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountInfo {
-    pub id: String,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub active: bool,
-    pub created_at: String,
-}
-
 pub struct NewAccount<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
@@ -284,46 +220,8 @@ pub struct NewAccount<'a> {
     pub password: &'a str,
 }
 
-struct StoredAccount {
-    id: String,
-    username: String,
-    display_name: String,
-    role: Role,
-    hash: String,
-    active: bool,
-}
-
 fn load_account(db: &Db, username: &str) -> Result<Option<StoredAccount>> {
-    let row: Option<(String, String, String, String, String, bool)> = db
-        .conn()
-        .query_row(
-            "SELECT id, username, display_name, role, password_hash, active FROM wf_accounts
-             WHERE username = ?1",
-            [username.trim()],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            },
-        )
-        .optional()?;
-    row.map(|(id, username, display_name, role, hash, active)| {
-        Ok(StoredAccount {
-            id,
-            username,
-            display_name,
-            role: Role::from_code(&role)
-                .ok_or_else(|| WorkflowError::Corrupt(format!("unknown role {role:?}")))?,
-            hash,
-            active,
-        })
-    })
-    .transpose()
+    table::find(db.conn(), username)
 }
 
 fn log(
@@ -357,22 +255,25 @@ fn insert_account(
 ) -> Result<String> {
     let username = check_username(a.username)?;
     let display = required("display_name", a.display_name)?;
-    let exists: bool = tx.query_row(
-        "SELECT EXISTS(SELECT 1 FROM wf_accounts WHERE username = ?1)",
-        [&username],
-        |r| r.get(0),
-    )?;
-    if exists {
+    if table::exists(tx, &username)? {
         return Err(WorkflowError::invalid(
             "username",
             format!("用户名 {username} 已存在 (already taken)"),
         ));
     }
     let id = new_id(now);
-    tx.execute(
-        "INSERT INTO wf_accounts(id, username, display_name, role, password_hash, active, created_at, created_by, workstation)
-         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)",
-        params![id, username, display, a.role.code(), hash, fmt_instant(now), by.name, by.workstation],
+    table::insert(
+        tx,
+        &NewAccountRow {
+            id: &id,
+            username: &username,
+            display_name: &display,
+            role: a.role,
+            password_hash: hash,
+            created_at: now,
+            created_by: &by.name,
+            workstation: &by.workstation,
+        },
     )?;
     log(
         tx,
@@ -387,10 +288,7 @@ fn insert_account(
 
 /// Whether first-run setup is still needed (no account at all).
 pub fn needs_setup(db: &Db) -> Result<bool> {
-    let n: i64 = db
-        .conn()
-        .query_row("SELECT count(*) FROM wf_accounts", [], |r| r.get(0))?;
-    Ok(n == 0)
+    Ok(table::count(db.conn())? == 0)
 }
 
 /// First run: creates the first administrator and signs them in. Refused when any account
@@ -411,7 +309,7 @@ pub fn setup_first_admin(
         workstation: workstation.clone(),
     };
     let id = db.write(|tx| {
-        let n: i64 = tx.query_row("SELECT count(*) FROM wf_accounts", [], |r| r.get(0))?;
+        let n = table::count(tx)?;
         if n > 0 {
             return Err(WorkflowError::SetupRefused { accounts: n });
         }
@@ -600,6 +498,7 @@ pub fn leader_approval(
     Ok(Approval {
         leader_id: acc.id,
         leader_username: acc.username,
+        leader_display_name: acc.display_name,
         verified_at: now,
     })
 }
@@ -636,10 +535,7 @@ pub fn set_active(
         ));
     }
     db.write(|tx| {
-        let n = tx.execute(
-            "UPDATE wf_accounts SET active = ?2 WHERE username = ?1",
-            params![username.trim(), active],
-        )?;
+        let n = table::set_active(tx, username.trim(), active)?;
         if n == 0 {
             return Err(WorkflowError::not_found("账户", "account", username));
         }
@@ -701,10 +597,7 @@ fn store_password(
     now: DateTime<Utc>,
 ) -> Result<()> {
     db.write(|tx| {
-        let n = tx.execute(
-            "UPDATE wf_accounts SET password_hash = ?2 WHERE username = ?1",
-            params![username.trim(), hash],
-        )?;
+        let n = table::set_password_hash(tx, username.trim(), hash)?;
         if n == 0 {
             return Err(WorkflowError::not_found("账户", "account", username));
         }
@@ -726,33 +619,5 @@ pub fn list_accounts(
     now: DateTime<Utc>,
 ) -> Result<Vec<AccountInfo>> {
     authorize(session, Action::ManageAccounts, now)?;
-    let mut st = db.conn().prepare(
-        "SELECT id, username, display_name, role, active, created_at FROM wf_accounts ORDER BY username",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, bool>(4)?,
-            r.get::<_, String>(5)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, username, display_name, role, active, created_at) = row?;
-        let role = Role::from_code(&role)
-            .ok_or_else(|| WorkflowError::Corrupt(format!("unknown role {role:?}")))?;
-        parse_instant(&created_at)?;
-        out.push(AccountInfo {
-            id,
-            username,
-            display_name,
-            role,
-            active,
-            created_at,
-        });
-    }
-    Ok(out)
+    table::list(db.conn())
 }

@@ -3,7 +3,7 @@
 
 use jiancha_store::{rusqlite, StoreError};
 
-use crate::auth::{Action, Role};
+use crate::role::{Action, Role};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkflowError {
@@ -118,7 +118,11 @@ impl From<WorkflowError> for jiancha_error::ApiError {
             ErrorCategory::Forbidden => ErrorCode::Forbidden,
             ErrorCategory::Unauthenticated => ErrorCode::Unauthenticated,
             ErrorCategory::Conflict => ErrorCode::Conflict,
-            ErrorCategory::Internal => return ApiError::internal(e),
+            ErrorCategory::Internal => {
+                // Logged here, once, as the service's `internal()` did for it.
+                tracing::error!(error = %e, "internal error");
+                return ApiError::internal(e);
+            }
         };
         ApiError::new(code, e.to_string())
     }

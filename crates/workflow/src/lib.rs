@@ -13,7 +13,9 @@
 //! - the instant is always passed in (`now`); the domain never reads the wall clock. Ids are
 //!   UUIDv7 built from that instant plus OS randomness (see [`util::new_id`]);
 //! - every write is one `Db::write` transaction (BEGIN IMMEDIATE) that also appends the
-//!   transition to `wf_transitions` and an entry to the hash-chained `audit_log`.
+//!   transition to `wf_transitions` and an entry to the hash-chained `audit_log`;
+//! - the crate's tables are read and written only in [`db`], one module per table or
+//!   aggregate; the workflow modules call those and hold no SQL.
 
 #[macro_use]
 mod labeled;
@@ -23,15 +25,20 @@ pub mod admonition;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod calendar_edits;
 pub mod cards;
+pub mod db;
 mod error;
 mod journal;
 pub mod notices;
 pub mod numbering;
 pub mod redcard;
+mod role;
 pub mod settings;
 pub mod util;
 
+#[cfg(test)]
+mod audit_tests;
 #[cfg(test)]
 mod testkit;
 

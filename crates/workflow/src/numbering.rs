@@ -9,31 +9,15 @@
 //! freed, even when its letter is discarded, and a restart continues after the last one.
 
 use chrono::{DateTime, Datelike, Utc};
-use jiancha_store::rusqlite::{params, Transaction};
+use jiancha_store::rusqlite::Transaction;
+use jiancha_store::Db;
 
-use crate::auth::Actor;
-use crate::util::{cst, fmt_instant};
+use crate::auth::{authorize, Action, Actor, Session};
+use crate::db::doc_numbers as table;
+use crate::util::cst;
 use crate::Result;
 
-labeled_enum! {
-    /// Kinds of numbered letters; each has its own sequence and prefix.
-    pub enum LetterKind {
-        /// 效能告诫书 (Art. B7).
-        Admonition = ("admonition", "效能告诫书"),
-        /// 初步调查通知书 (Art. B8).
-        InvestigationNotice = ("investigation_notice", "初步调查通知书"),
-    }
-}
-
-/// An allocated number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DocNumber {
-    pub kind: LetterKind,
-    pub year: i32,
-    pub seq: i64,
-    /// The formatted 文号.
-    pub text: String,
-}
+pub use crate::db::doc_numbers::{Allocation, DocNumber, LetterKind};
 
 /// `新监效告〔2026〕12号`.
 pub fn format_number(prefix: &str, year: i32, seq: i64) -> String {
@@ -50,77 +34,26 @@ pub(crate) fn allocate(
     now: DateTime<Utc>,
 ) -> Result<DocNumber> {
     let year = now.with_timezone(&cst()).year();
-    let seq: i64 = tx.query_row(
-        "INSERT INTO wf_doc_sequences(kind, year, last) VALUES (?1, ?2, 1)
-         ON CONFLICT(kind, year) DO UPDATE SET last = last + 1
-         RETURNING last",
-        params![kind.code(), year],
-        |r| r.get(0),
-    )?;
-    let text = format_number(prefix, year, seq);
-    tx.execute(
-        "INSERT INTO wf_doc_numbers(kind, year, seq, number, letter_id, allocated_at, allocated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            kind.code(),
-            year,
-            seq,
-            text,
-            letter_id,
-            fmt_instant(now),
-            actor.name
-        ],
-    )?;
-    Ok(DocNumber {
+    let seq = table::next_seq(tx, kind, year)?;
+    let number = DocNumber {
         kind,
         year,
         seq,
-        text,
-    })
-}
-
-/// One line of the number register (发文登记): every number ever allocated, including those
-/// of letters later discarded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Allocation {
-    pub number: DocNumber,
-    /// The admonition or red-card matter the number belongs to.
-    pub letter_id: String,
-    pub allocated_at: String,
-    pub allocated_by: String,
+        text: format_number(prefix, year, seq),
+    };
+    table::insert(tx, &number, letter_id, now, &actor.name)?;
+    Ok(number)
 }
 
 /// The number register of one year, by kind then sequence.
 pub fn register(
-    db: &jiancha_store::Db,
-    session: &mut crate::auth::Session,
+    db: &Db,
+    session: &mut Session,
     year: i32,
     now: DateTime<Utc>,
 ) -> Result<Vec<Allocation>> {
-    crate::auth::authorize(session, crate::auth::Action::View, now)?;
-    let mut st = db.conn().prepare(
-        "SELECT kind, year, seq, number, letter_id, allocated_at, allocated_by FROM wf_doc_numbers
-         WHERE year = ?1 ORDER BY kind, seq",
-    )?;
-    let mut rows = st.query([year])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let kind: String = r.get(0)?;
-        out.push(Allocation {
-            number: DocNumber {
-                kind: LetterKind::from_code(&kind).ok_or_else(|| {
-                    crate::WorkflowError::Corrupt(format!("letter kind {kind:?}"))
-                })?,
-                year: r.get(1)?,
-                seq: r.get(2)?,
-                text: r.get(3)?,
-            },
-            letter_id: r.get(4)?,
-            allocated_at: r.get(5)?,
-            allocated_by: r.get(6)?,
-        });
-    }
-    Ok(out)
+    authorize(session, Action::View, now)?;
+    table::of_year(db.conn(), year)
 }
 
 #[cfg(test)]

@@ -675,6 +675,66 @@ fn sms_notice_states_and_illegal_steps() {
     assert_eq!(hist[1].actor, "system:notify");
 }
 
+/// The reads the SMS dispatcher composes (Art. B6 auto notices, Art. A8 escalation): which
+/// cases were told, and the phone calls of a case.
+#[test]
+fn notified_cases_and_phone_calls_for_the_dispatcher() {
+    let mut e = env();
+    let sys = auth::SystemActor::new("notify", "ws-1");
+    assert!(notices::notified_case_ids(e.db.conn(), &["C-1"])
+        .unwrap()
+        .is_empty());
+    let sms = notices::create_system(
+        &mut e.db,
+        &sys,
+        &NewNotice {
+            case_id: "C-1",
+            handler: "张三",
+            phone: Some("13800138000"),
+            channel: Channel::Sms,
+        },
+        t0(),
+    )
+    .unwrap();
+    let phone = notices::create(
+        &mut e.db,
+        &mut e.officer,
+        &NewNotice {
+            case_id: "C-2",
+            handler: "李四",
+            phone: None,
+            channel: Channel::Phone,
+        },
+        t0(),
+    )
+    .unwrap();
+    let told = notices::notified_case_ids(e.db.conn(), &["C-1", "C-2", "C-3", "C-1"]).unwrap();
+    assert_eq!(told, ["C-1", "C-2"].map(String::from).into_iter().collect());
+    assert_eq!(
+        notices::notified_cases(e.db.conn()).unwrap(),
+        ["C-1", "C-2"]
+    );
+    assert!(notices::phone_calls_of_case(e.db.conn(), "C-1")
+        .unwrap()
+        .is_empty());
+    notices::mark_failed(&mut e.db, &sys, &sms.id, "号码停机", t0()).unwrap();
+    let at = t0() + Duration::minutes(2);
+    for (id, outcome) in [
+        (&sms.id, CallOutcome::NoAnswer),
+        (&phone.id, CallOutcome::Reached),
+    ] {
+        notices::record_call(&mut e.db, &mut e.officer, id, at, outcome, None, at).unwrap();
+    }
+    let calls = notices::phone_calls_of_case(e.db.conn(), "C-1").unwrap();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(
+        (calls[0].by.as_str(), calls[0].at, calls[0].outcome),
+        ("officer", at, CallOutcome::NoAnswer)
+    );
+    let calls = notices::phone_calls_of_case(e.db.conn(), "C-2").unwrap();
+    assert_eq!(calls[0].outcome, CallOutcome::Reached);
+}
+
 #[test]
 fn phone_notice_is_recorded_with_who_when_outcome() {
     let mut e = env();

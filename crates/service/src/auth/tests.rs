@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::Config;
+use jiancha_store::rusqlite;
 
 fn service() -> (tempfile::TempDir, Service) {
     let dir = tempfile::tempdir().unwrap();
@@ -412,4 +413,15 @@ fn every_acting_service_command_refuses_a_reviewer() {
     );
     let own = leader_approval(&svc, "officer", "officer-pass-1").unwrap_err();
     assert_eq!(own.code, ErrorCode::Forbidden);
+}
+
+/// One mapping between the IPC roles and the workflow roles: inverse of each other, and the
+/// IPC's serialized name is the workflow's stored code.
+#[test]
+fn account_roles_map_one_to_one_keeping_the_codes() {
+    for r in Role::ALL {
+        let a = role_dto(*r);
+        assert_eq!(role_from_dto(a), *r);
+        assert_eq!(serde_json::to_value(a).unwrap(), r.code());
+    }
 }

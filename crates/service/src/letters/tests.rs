@@ -291,7 +291,7 @@ fn red_card_rejected_then_approved_notice_issued_to_filed() {
     // The officer's own credentials are not an approval.
     let mut db = t.svc.db().unwrap();
     let e = auth::leader_approval(&mut db, "officer", PW, "ws-1", n).unwrap_err();
-    assert_eq!(wf_err(e).code, ErrorCode::Forbidden);
+    assert_eq!(ApiError::from(e).code, ErrorCode::Forbidden);
     let s = &mut t.officer;
     let ok = decide_red_approval(&t.svc, s, &r.id, true, "同意", approval(&t.svc, n), n).unwrap();
     assert_eq!(ok.approved_by.as_deref(), Some("leader"));
