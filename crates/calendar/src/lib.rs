@@ -5,11 +5,13 @@
 mod calendar;
 mod clock;
 pub mod import;
+mod work;
 
 /// Re-exported so users of the API (the CLI, the service) name the same chrono types.
 pub use chrono;
 
 pub use calendar::{AssetError, Calendar, DayOverride, Known, NaiveCalendar};
+pub use work::WorkCalendar;
 pub use clock::{
     evaluate, CapOverrun, CaseClock, CaseEvent, ClockConfig, ClockError, ClockState, Closure,
     EventKind, Level, Limit, PauseKind, PauseState, Signal, Unit,
