@@ -11,11 +11,11 @@ mod work;
 pub use chrono;
 
 pub use calendar::{AssetError, Calendar, DayOverride, Known, NaiveCalendar};
-pub use work::WorkCalendar;
 pub use clock::{
     evaluate, CapOverrun, CaseClock, CaseEvent, ClockConfig, ClockError, ClockState, Closure,
     EventKind, Level, Limit, PauseKind, PauseState, Signal, Unit,
 };
+pub use work::WorkCalendar;
 
 /// China Standard Time (UTC+8, no daylight saving): every date in this crate is a CST date.
 pub fn cst() -> chrono::FixedOffset {
