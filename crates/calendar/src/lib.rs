@@ -5,6 +5,7 @@
 mod calendar;
 mod clock;
 pub mod import;
+mod work;
 
 /// Re-exported so users of the API (the CLI, the service) name the same chrono types.
 pub use chrono;
@@ -14,6 +15,7 @@ pub use clock::{
     evaluate, CapOverrun, CaseClock, CaseEvent, ClockConfig, ClockError, ClockState, Closure,
     EventKind, Level, Limit, PauseKind, PauseState, Signal, Unit,
 };
+pub use work::WorkCalendar;
 
 /// China Standard Time (UTC+8, no daylight saving): every date in this crate is a CST date.
 pub fn cst() -> chrono::FixedOffset {

@@ -1,7 +1,9 @@
 //! `jiancha bench queue [--cards N] [--db PATH]`: the queue screens' Rust side with N open cards
 //! (issue 5 item 8). Builds a cache with N open cards spread over 40 departments in 8 regions
-//! and 400 items (rows generated directly, in one transaction), brings the search words up to
-//! date (`search_refresh_ms`, paid once after a sync), then times the first page of each level
+//! and 400 items (rows generated directly, in one transaction, each case a valid typed
+//! `Case`), brings the search words up to date (`search_refresh_ms`: the feed's write path,
+//! `jiancha_feed::db::search::refresh`, which the evaluator runs as a step after each sync;
+//! here no evaluation runs, the signals are generated), then times the first page of each level
 //! and each filter: query + serde_json serialisation of the page, median of 7 runs. Prints one
 //! JSON line with `first_page_ms` (slowest level), `filter_ms` (slowest filter), `page_bytes`
 //! (the IPC payload of a 100-row page) and every figure measured.
@@ -13,7 +15,11 @@ use std::time::Instant;
 use anyhow::Context;
 use jiancha_api::queues::{CardLevel, PageRequest, QueueFilter};
 use jiancha_calendar::Calendar;
-use jiancha_service::queues::{card_page_db, counts_db, refresh_search};
+use jiancha_protocol::{
+    Acceptance, Application, Case, CaseStatus, CaseType, Limit, LimitUnit, Step, StepStatus,
+    Timestamp,
+};
+use jiancha_service::queues::{card_page_db, counts_db};
 use jiancha_store::rusqlite::params;
 use jiancha_store::Db;
 use serde_json::json;
@@ -94,13 +100,15 @@ fn build(db: &mut Db, cards: u32) -> anyhow::Result<()> {
             let accepted = BASE - i64::from(n % 60) * 86_400 - i64::from(n % 28_800);
             let classified = n % 50 == 0;
             let handler = HANDLERS[(n % 12) as usize];
-            let payload = json!({
-                "id": id, "item_name": format!("事项{item}审批"), "classified": classified,
-                "application": {"applicant_name": format!("申请人{}", n % 9973)},
-                "acceptance": {"accepted_at": accepted, "accepted_by": HANDLERS[((n + 5) % 12) as usize]},
-                "steps": [{"name": "审查", "handler": handler}],
-            })
-            .to_string();
+            let payload = serde_json::to_string(&case_of(
+                &id,
+                item,
+                &dept,
+                classified,
+                n,
+                accepted,
+                handler,
+            ))?;
             case.execute(params![id, seq, accepted, dept, item_code, classified])?;
             version.execute(params![seq, id, accepted, payload])?;
             let (lvl, name) = match n % 20 {
@@ -123,9 +131,65 @@ fn build(db: &mut Db, cards: u32) -> anyhow::Result<()> {
                 seq
             ])?;
         }
-        Ok::<_, jiancha_store::rusqlite::Error>(())
+        Ok::<_, anyhow::Error>(())
     })?;
     Ok(())
+}
+
+/// A valid case of the feed (the search index is built from typed cases): accepted at
+/// `accepted`, one step with `handler`.
+fn case_of(
+    id: &str,
+    item: u32,
+    dept: &str,
+    classified: bool,
+    n: u32,
+    accepted: i64,
+    handler: &str,
+) -> Case {
+    let at = Timestamp::from_unix(accepted).expect("in range");
+    let limit = Limit {
+        value: 10,
+        unit: LimitUnit::G,
+    };
+    Case {
+        id: id.to_string(),
+        item_code: format!("I{item:04}"),
+        item_name: format!("事项{item}审批"),
+        department_id: dept.to_string(),
+        case_type: CaseType::Promised,
+        status: CaseStatus::Accepted,
+        region_code: "330100".into(),
+        classified,
+        promised_limit: limit,
+        statutory_limit: limit,
+        application: Application {
+            applied_at: at,
+            applicant_name: format!("申请人{}", n % 9973),
+            applicant_kind: "1".into(),
+            source: "1".into(),
+        },
+        acceptance: Some(Acceptance {
+            accepted_at: at,
+            accepted_by: HANDLERS[((n + 5) % 12) as usize].into(),
+            document_no: format!("受{n}"),
+            promised_at: None,
+        }),
+        rejection: None,
+        steps: vec![Step {
+            name: "审查".into(),
+            handler: handler.into(),
+            action: None,
+            opinion: None,
+            started_at: at,
+            ended_at: None,
+            status: StepStatus::Pending,
+        }],
+        corrections: vec![],
+        special_procedures: vec![],
+        completion: None,
+        withdrawal: None,
+    }
 }
 
 /// Median milliseconds of `runs` runs of `f`, and the last result.
@@ -163,7 +227,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let build_s = t.elapsed().as_secs_f64();
     eprintln!("built {} open cards in {build_s:.1} s", args.cards);
     let t = Instant::now();
-    refresh_search(&mut db).map_err(|e| anyhow::anyhow!("{e}"))?;
+    jiancha_feed::db::search::refresh(&mut db)?;
     let refresh_ms = t.elapsed().as_secs_f64() * 1e3;
     let cal = Calendar::builtin();
     let now = BASE + 12 * 3600;

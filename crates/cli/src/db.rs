@@ -70,20 +70,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Cmd::Check { db } => {
             let db = open(&db)?;
             let ok = db.integrity_ok()?;
-            let count = |t: &str| -> anyhow::Result<i64> {
-                Ok(db
-                    .conn()
-                    .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?)
-            };
+            let n = jiancha_feed::db::sync_state::table_counts(db.conn())?;
             println!(
                 "{}",
                 serde_json::json!({
                     "integrity_check": if ok { "ok" } else { "FAILED" },
-                    "cases": count("cases")?,
-                    "case_versions": count("case_versions")?,
-                    "quarantined": count("quarantine")?,
-                    "findings": count("integrity_findings")?,
-                    "deferred_indexes": count("deferred_indexes")?,
+                    "cases": n.cases,
+                    "case_versions": n.case_versions,
+                    "quarantined": n.quarantined,
+                    "findings": n.findings,
+                    "deferred_indexes": n.deferred_indexes,
                 })
             );
             if !ok {

@@ -8,12 +8,13 @@ use jiancha_store::rusqlite::{self, params, OptionalExtension, Transaction};
 use jiancha_store::Db;
 use sha2::{Digest, Sha256};
 
+use crate::error::SyncError;
 use crate::findings::{working_hours_between, FindingConfig, WorkCalendar};
 use crate::prepare::{
     case_type_code, item_type_code, level_code, satisfaction_code, unit_code, CaseRow, Prepared,
     PreparedPage,
 };
-use crate::SyncError;
+use crate::util::ts;
 
 /// What one batch changed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -842,11 +843,4 @@ impl Writer<'_> {
         ])?;
         Ok(n as u64)
     }
-}
-
-/// An instant as the feed writes it (RFC 3339, +08:00).
-pub(crate) fn ts(unix: i64) -> String {
-    jiancha_protocol::Timestamp::from_unix(unix)
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_else(|| unix.to_string())
 }

@@ -19,7 +19,7 @@ use std::thread::JoinHandle;
 
 use jiancha_store::Db;
 
-use crate::SyncError;
+use crate::error::SyncError;
 
 /// The WAL may grow to about this size before the writer waits for a checkpoint to finish,
 /// so that the log restarts from its beginning.

@@ -7,8 +7,8 @@ use jiancha_protocol::{
     StatusAction,
 };
 
+use crate::error::SyncError;
 use crate::prepare::{prepare_record, PreparedPage};
-use crate::SyncError;
 
 /// How transient errors are retried.
 #[derive(Debug, Clone, PartialEq)]

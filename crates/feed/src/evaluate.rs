@@ -5,6 +5,10 @@
 //! run (`cases.seq > evaluation_state.evaluated_seq`) and (b) every case whose stored
 //! `next_change_at` has been reached. `full = true` (calendar or clock settings changed, or an
 //! instant earlier than the last run) reclassifies every accepted case.
+//!
+//! A step of each run: the queues' search index (`crate::db::search`) is brought up to date in
+//! the same transactions, from the typed cases classified here — the index is refreshed by
+//! this write path, never by a read.
 
 use chrono::{DateTime, FixedOffset};
 use jiancha_calendar::{
@@ -15,7 +19,10 @@ use jiancha_protocol::{Case, LimitUnit, SpecialKind};
 use jiancha_store::rusqlite::{params, OptionalExtension, Transaction};
 use jiancha_store::Db;
 
-use crate::SyncError;
+use crate::db::search::{self, SearchRow};
+use crate::error::SyncError;
+use crate::facts::CaseFacts;
+use crate::util::level_num;
 
 /// Counts after an evaluation run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -121,15 +128,6 @@ pub fn case_clock(c: &Case, closed_at: Option<i64>) -> Option<CaseClock> {
     })
 }
 
-fn level_num(l: Level) -> i64 {
-    match l {
-        Level::Normal => 0,
-        Level::Warning => 1,
-        Level::Yellow => 2,
-        Level::Red => 3,
-    }
-}
-
 fn level_began(st: &ClockState, l: Level) -> Option<i64> {
     match l {
         Level::Normal => None,
@@ -145,6 +143,7 @@ struct Row {
     dept_id: String,
     item_code: String,
     classified: bool,
+    accepted_at: Option<i64>,
     closed_at: Option<i64>,
     payload: String,
 }
@@ -173,28 +172,35 @@ pub fn evaluate(
         .query_row("SELECT coalesce(max(seq), 0) FROM cases", [], |r| r.get(0))?;
     let mut summary = EvalSummary::default();
     let at_dt = dt(at);
+    let mut from = if full { 0 } else { evaluated_seq };
+    // The search index covers the cases up to `indexed`; the versions after it are indexed
+    // below as (a) reads them. Versions (a) will not read (an index behind the evaluation,
+    // e.g. a cache from before the index moved here) are indexed first.
+    let indexed = search::indexed_seq(db.conn())?;
+    if indexed < from {
+        db.write(|tx| search::index_range(tx, indexed, from))?;
+    }
 
     // (a) Changed (or all) cases, in seq order, chunk by chunk.
-    let mut from = if full { 0 } else { evaluated_seq };
     loop {
         let rows = load_rows(
             db,
-            "SELECT c.case_id, c.seq, c.dept_id, c.item_code, c.classified, c.closed_at, \
-             v.payload FROM cases c JOIN case_versions v ON v.seq = c.seq \
+            "SELECT c.case_id, c.seq, c.dept_id, c.item_code, c.classified, c.accepted_at, \
+             c.closed_at, v.payload FROM cases c JOIN case_versions v ON v.seq = c.seq \
              WHERE c.seq > ?1 AND c.seq <= ?2 ORDER BY c.seq LIMIT ?3",
             params![from, max_seq, CHUNK as i64],
         )?;
         let Some(last) = rows.last() else { break };
         from = last.seq;
-        db.write(|tx| classify_rows(tx, calendar, cfg, at, at_dt, &rows, &mut summary))?;
+        db.write(|tx| classify_rows(tx, calendar, cfg, at, at_dt, &rows, indexed, &mut summary))?;
     }
     // (b) Cases whose signal changes by `at` without new data.
     let mut guard = 0;
     loop {
         let rows = load_rows(
             db,
-            "SELECT c.case_id, c.seq, c.dept_id, c.item_code, c.classified, c.closed_at, \
-             v.payload FROM case_signals s JOIN cases c USING (case_id) \
+            "SELECT c.case_id, c.seq, c.dept_id, c.item_code, c.classified, c.accepted_at, \
+             c.closed_at, v.payload FROM case_signals s JOIN cases c USING (case_id) \
              JOIN case_versions v ON v.seq = c.seq \
              WHERE s.next_change_at IS NOT NULL AND s.next_change_at <= ?1 \
              ORDER BY s.next_change_at LIMIT ?2",
@@ -204,7 +210,8 @@ pub fn evaluate(
             break;
         }
         guard += 1;
-        db.write(|tx| classify_rows(tx, calendar, cfg, at, at_dt, &rows, &mut summary))?;
+        // (a) indexed every version these can be: nothing to index.
+        db.write(|tx| classify_rows(tx, calendar, cfg, at, at_dt, &rows, i64::MAX, &mut summary))?;
     }
     db.write(|tx| {
         tx.execute(
@@ -212,7 +219,8 @@ pub fn evaluate(
              ON CONFLICT (id) DO UPDATE SET evaluated_seq = max(evaluated_seq, excluded.evaluated_seq), \
              evaluated_at = excluded.evaluated_at",
             params![max_seq, at],
-        )
+        )?;
+        search::set_indexed(tx, max_seq)
     })?;
     {
         let mut st = db
@@ -261,8 +269,9 @@ fn load_rows(
             dept_id: r.get(2)?,
             item_code: r.get(3)?,
             classified: r.get(4)?,
-            closed_at: r.get(5)?,
-            payload: r.get(6)?,
+            accepted_at: r.get(5)?,
+            closed_at: r.get(6)?,
+            payload: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -305,6 +314,9 @@ fn first_reported_times(tx: &Transaction<'_>, case: &mut Case) -> Result<(), Syn
     Ok(())
 }
 
+/// Classifies `rows` and stores their signals; also indexes those of them newer than
+/// `index_after` for the queues' search (accepted, open: `search::listed`).
+#[allow(clippy::too_many_arguments)]
 fn classify_rows(
     tx: &Transaction<'_>,
     calendar: &Calendar,
@@ -312,6 +324,7 @@ fn classify_rows(
     at: i64,
     at_dt: DateTime<FixedOffset>,
     rows: &[Row],
+    index_after: i64,
     summary: &mut EvalSummary,
 ) -> Result<(), SyncError> {
     let mut upsert = tx.prepare_cached(
@@ -335,11 +348,10 @@ fn classify_rows(
     )?;
     let mut delete = tx.prepare_cached("DELETE FROM case_signals WHERE case_id = ?1")?;
     for row in rows {
-        let mut case: Case =
-            serde_json::from_str(&row.payload).map_err(|e| SyncError::BadPayload {
-                case_id: row.case_id.clone(),
-                reason: e.to_string(),
-            })?;
+        let mut case: Case = crate::db::case::parse(&row.case_id, &row.payload)?;
+        if row.seq > index_after && search::listed(row.accepted_at, row.closed_at) {
+            search::put(tx, &SearchRow::of(row.seq, &CaseFacts::from_case(&case)))?;
+        }
         first_reported_times(tx, &mut case)?;
         let Some(clock) = case_clock(&case, row.closed_at) else {
             // Not accepted (yet, or refused): no clock runs.

@@ -3,25 +3,15 @@
 //! sequences, late reports) run in the writer as versions arrive (`apply.rs`); the silence check
 //! runs after each sync against the feed's own clock ([`scan_silent_departments`]).
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime};
+use chrono::{DateTime, Duration, NaiveTime};
 use jiancha_store::rusqlite::{params, OptionalExtension};
 use jiancha_store::Db;
 
-use crate::apply::ts;
-use crate::SyncError;
+/// Which days are working days: the one trait of the workspace (`jiancha-calendar`).
+pub use jiancha_calendar::WorkCalendar;
 
-/// Which days are working days (statutory holidays and make-up days included). Implemented for
-/// `jiancha_calendar::Calendar`; tests may use their own.
-pub trait WorkCalendar: Send + Sync {
-    /// `true` when `d` (a CST date) is a working day.
-    fn is_workday(&self, d: NaiveDate) -> bool;
-}
-
-impl WorkCalendar for jiancha_calendar::Calendar {
-    fn is_workday(&self, d: NaiveDate) -> bool {
-        jiancha_calendar::Calendar::is_workday(self, d)
-    }
-}
+use crate::error::SyncError;
+use crate::util::ts;
 
 /// Thresholds of the integrity findings. **[decision]** (docs/sync.md): "working hours" are
 /// the hours between `office_start` and `office_end` (CST) of working days.
@@ -217,7 +207,7 @@ pub fn list_findings(db: &Db) -> Result<Vec<Finding>, SyncError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::Datelike;
+    use chrono::{Datelike, NaiveDate};
 
     /// Monday to Friday, except 2026-10-01 (a holiday on a Thursday) and with Saturday
     /// 2026-10-10 as a make-up working day.

@@ -14,9 +14,9 @@ use tokio::sync::mpsc;
 use crate::apply::{Applied, Writer};
 use crate::checkpoint::Checkpointer;
 use crate::client::{FeedClient, RetryNotice, RetryPolicy};
+use crate::error::SyncError;
 use crate::findings::{scan_silent_departments, FindingConfig, WorkCalendar};
 use crate::prepare::PreparedPage;
-use crate::SyncError;
 
 /// How to sync.
 #[derive(Debug, Clone)]

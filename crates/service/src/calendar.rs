@@ -22,7 +22,6 @@ use jiancha_api::calendar::{
 use jiancha_api::{ApiError, ErrorCode};
 use jiancha_calendar::chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat};
 use jiancha_calendar::{cst, Calendar, ClockConfig, DayOverride};
-use jiancha_store::rusqlite::OptionalExtension;
 use jiancha_store::Db;
 
 use jiancha_api::auth::AccountRole;
@@ -458,21 +457,18 @@ fn recompute_after(
 /// and deadlines before and after. `at`: the evaluation instant (Unix seconds); `None` = the
 /// last evaluation's instant, or now when there was none (see the module's decision).
 pub fn recompute(db: &mut Db, at: Option<i64>) -> Result<CalendarRecompute, ApiError> {
-    let last: Option<i64> = db
-        .conn()
-        .query_row(
-            "SELECT evaluated_at FROM evaluation_state WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(internal)?;
+    let last = jiancha_feed::db::evaluation::evaluated_at(db.conn())?;
     let at = at.or(last).unwrap_or_else(|| now().timestamp());
-    let before = open_signals(db)?;
+    let before: Signals = jiancha_feed::db::evaluation::signals_by_case(db.conn(), true)?
+        .into_iter()
+        .collect();
     let cal = calendar_store::load_calendar(db).map_err(store_err)?;
     let cfg = clock_config(db)?;
-    let summary = jiancha_feed::evaluate(db, &cal, &cfg, at, true).map_err(internal)?;
-    let after = all_signals(db)?;
+    let summary = jiancha_feed::evaluate(db, &cal, &cfg, at, true)?;
+    let after: HashMap<String, (String, String)> =
+        jiancha_feed::db::evaluation::signals_by_case(db.conn(), false)?
+            .into_iter()
+            .collect();
     let (mut changed_signal, mut changed_deadline) = (0u64, 0u64);
     let mut samples = Vec::new();
     for (id, (sig0, d0)) in &before {
@@ -510,28 +506,6 @@ pub fn recompute(db: &mut Db, at: Option<i64>) -> Result<CalendarRecompute, ApiE
 }
 
 type Signals = BTreeMap<String, (String, String)>;
-
-fn open_signals(db: &Db) -> Result<Signals, ApiError> {
-    let mut st = db
-        .conn()
-        .prepare("SELECT case_id, signal, deadline FROM case_signals WHERE open = 1")
-        .map_err(internal)?;
-    let rows = st
-        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
-        .map_err(internal)?;
-    rows.collect::<Result<_, _>>().map_err(internal)
-}
-
-fn all_signals(db: &Db) -> Result<HashMap<String, (String, String)>, ApiError> {
-    let mut st = db
-        .conn()
-        .prepare("SELECT case_id, signal, deadline FROM case_signals")
-        .map_err(internal)?;
-    let rows = st
-        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
-        .map_err(internal)?;
-    rows.collect::<Result<_, _>>().map_err(internal)
-}
 
 #[cfg(test)]
 mod tests {
@@ -866,22 +840,10 @@ mod tests {
         );
         // Independently: the clock on each open case, with the old and the new calendar.
         let new = calendar_store::load_calendar(&db).unwrap();
-        let mut st = db
-            .conn()
-            .prepare(
-                "SELECT c.payload, c.closed_at FROM case_current c \
-                 WHERE c.case_id IN (SELECT case_id FROM case_signals WHERE open = 1)",
-            )
-            .unwrap();
-        let rows: Vec<(String, Option<i64>)> = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let rows = jiancha_feed::db::case::open_signalled(db.conn(), 100_000).unwrap();
         let (mut sig, mut dl) = (0u64, 0u64);
-        for (payload, closed) in &rows {
-            let case: jiancha_protocol::Case = serde_json::from_str(payload).unwrap();
-            let clock = jiancha_feed::case_clock(&case, *closed).unwrap();
+        for c in &rows {
+            let clock = jiancha_feed::case_clock(&c.case, c.closed_at).unwrap();
             let a = jiancha_calendar::evaluate(&old, &clock, at_dt, &cc).unwrap();
             let b = jiancha_calendar::evaluate(&new, &clock, at_dt, &cc).unwrap();
             sig += u64::from(a.signal.as_str() != b.signal.as_str());

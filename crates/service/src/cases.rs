@@ -7,12 +7,12 @@ use jiancha_api::queues::{
 };
 use jiancha_api::{ApiError, ErrorCode};
 use jiancha_calendar::{cst, Calendar, ClockConfig, PauseKind};
+use jiancha_feed::db;
 use jiancha_protocol::{Case, SpecialKind, Timestamp};
-use jiancha_store::rusqlite::OptionalExtension;
 use jiancha_store::Db;
 
 use crate::error::{internal, invalid};
-use crate::queues::{finding_row, FINDING_COLUMNS};
+use crate::queues::{card_level, finding_row};
 use crate::Service;
 
 /// At most this many days are listed on the timeline's day strip.
@@ -100,36 +100,20 @@ pub fn case_detail_db(
     if case_id.is_empty() {
         return Err(invalid("办件编号为空 / case id is empty"));
     }
-    let row: Option<(String, Option<i64>)> = db
-        .conn()
-        .query_row(
-            "SELECT v.payload, c.closed_at FROM cases c JOIN case_versions v ON v.seq = c.seq \
-             WHERE c.case_id = ?1",
-            [case_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(internal)?;
-    let Some((payload, closed_at)) = row else {
+    let Some(db::case::CurrentCase {
+        mut case,
+        closed_at,
+    }) = db::case::current(db.conn(), case_id)?
+    else {
         return Err(ApiError::new(
             ErrorCode::NotFound,
             format!("办件不存在 / no case {case_id:?} in the cache"),
         ));
     };
-    let mut case: Case = serde_json::from_str(&payload)
-        .map_err(|e| internal(format!("stored case {case_id} does not parse: {e}")))?;
-    let findings = {
-        let mut st = db
-            .conn()
-            .prepare_cached(&format!(
-                "SELECT {FINDING_COLUMNS} FROM integrity_findings f \
-                 LEFT JOIN departments d ON d.dept_id = f.dept_id \
-                 WHERE f.case_id = ?1 ORDER BY f.observed_at, f.finding_id LIMIT 200"
-            ))
-            .map_err(internal)?;
-        let rows = st.query_map([case_id], finding_row).map_err(internal)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(internal)?
-    };
+    let findings: Vec<_> = db::findings::of_case(db.conn(), case_id)?
+        .into_iter()
+        .map(finding_row)
+        .collect();
     // Art. A9(2)(8) decision (as the evaluator): a backdated case runs on the instants as
     // first reported, so the case screen shows the clock the queues use.
     if findings.iter().any(|f| f.kind == "backdated") {
@@ -137,51 +121,25 @@ pub fn case_detail_db(
     }
     let facts = facts(db, &case)?;
     let timeline = timeline(&case);
-    let signals = {
-        let mut st = db
-            .conn()
-            .prepare_cached(
-                "SELECT level, began_at FROM signals WHERE case_id = ?1 ORDER BY began_at, level",
-            )
-            .map_err(internal)?;
-        let rows = st
-            .query_map([case_id], |r| {
-                Ok(SignalEvent {
-                    level: match r.get::<_, i64>(0)? {
-                        1 => jiancha_api::queues::CardLevel::Warning,
-                        2 => jiancha_api::queues::CardLevel::Yellow,
-                        _ => jiancha_api::queues::CardLevel::Red,
-                    },
-                    began_at: r.get(1)?,
-                })
-            })
-            .map_err(internal)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(internal)?
-    };
-    let versions = {
-        let mut st = db
-            .conn()
-            .prepare_cached(
-                "SELECT v.seq, v.reported_at, v.received_at, v.status, v.accepted_at, \
-                 v.completed_at, v.seq = c.seq FROM case_versions v JOIN cases c USING (case_id) \
-                 WHERE v.case_id = ?1 ORDER BY v.seq LIMIT 500",
-            )
-            .map_err(internal)?;
-        let rows = st
-            .query_map([case_id], |r| {
-                Ok(CaseVersionRow {
-                    seq: r.get(0)?,
-                    reported_at: r.get(1)?,
-                    received_at: r.get(2)?,
-                    status: r.get(3)?,
-                    accepted_at: r.get(4)?,
-                    completed_at: r.get(5)?,
-                    is_latest: r.get(6)?,
-                })
-            })
-            .map_err(internal)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(internal)?
-    };
+    let signals = db::case::signal_history(db.conn(), case_id)?
+        .into_iter()
+        .map(|(level, began_at)| SignalEvent {
+            level: card_level(level),
+            began_at,
+        })
+        .collect();
+    let versions = db::case::versions(db.conn(), case_id)?
+        .into_iter()
+        .map(|v| CaseVersionRow {
+            seq: v.seq,
+            reported_at: v.reported_at,
+            received_at: v.received_at,
+            status: v.status,
+            accepted_at: v.accepted_at,
+            completed_at: v.completed_at,
+            is_latest: v.is_latest,
+        })
+        .collect();
     let now_dt = at(now)?;
     let (clock, clock_error) = match jiancha_feed::case_clock(&case, closed_at) {
         None => (
@@ -237,21 +195,7 @@ pub fn case_detail_db(
 }
 
 fn first_reported_times(db: &Db, case: &mut Case) -> Result<(), ApiError> {
-    let first = |col: &str| -> Result<Option<i64>, ApiError> {
-        db.conn()
-            .query_row(
-                &format!(
-                    "SELECT {col} FROM case_versions WHERE case_id = ?1 AND {col} IS NOT NULL \
-                     ORDER BY seq LIMIT 1"
-                ),
-                [&case.id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(internal)
-    };
-    let acc = first("accepted_at")?;
-    let done = first("completed_at")?;
+    let (acc, done) = db::case::first_reported(db.conn(), &case.id)?;
     if let (Some(a), Some(t)) = (case.acceptance.as_mut(), acc.and_then(Timestamp::from_unix)) {
         a.accepted_at = t;
     }
@@ -266,15 +210,7 @@ fn first_reported_times(db: &Db, case: &mut Case) -> Result<(), ApiError> {
 
 /// GB/T 39046 fields of the case (Art. A4: a classified case shows no applicant).
 fn facts(db: &Db, c: &Case) -> Result<Vec<CaseFact>, ApiError> {
-    let dept: Option<(String, String)> = db
-        .conn()
-        .query_row(
-            "SELECT name, region_name FROM departments WHERE dept_id = ?1",
-            [&c.department_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(internal)?;
+    let dept = db::departments::get(db.conn(), &c.department_id)?.map(|d| (d.name, d.region_name));
     let limit = |l: &jiancha_protocol::Limit| {
         let unit = json_text(&l.unit);
         let unit = match unit.as_str() {

@@ -6,9 +6,10 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Duration, NaiveDate};
 use jiancha_api::queues::{Dashboard, DeptCardCount, QueueCounts, QueueFilter};
 use jiancha_api::ApiError;
+use jiancha_calendar::Level;
 use jiancha_calendar::{cst, Calendar};
 use jiancha_charts::{ChartOptions, CjkFont, DailyCardCounts, DepartmentOpenCards};
-use jiancha_store::rusqlite::OptionalExtension;
+use jiancha_feed::db;
 use jiancha_store::Db;
 
 use crate::error::{internal, invalid};
@@ -26,9 +27,8 @@ fn font() -> Option<CjkFont> {
 pub fn dashboard(svc: &Service, now: i64) -> Result<Dashboard, ApiError> {
     // The data is sensitive: only a signed-in, unlocked user reads it (issue 7).
     crate::auth::require(svc, jiancha_workflow::auth::Action::View)?;
-    let mut db = svc.db()?;
+    let db = svc.db()?;
     let cal = crate::calendar_store::load_calendar(&db).map_err(internal)?;
-    crate::queues::refresh_search(&mut db)?;
     dashboard_db(&db, &cal, now, font())
 }
 
@@ -52,60 +52,24 @@ pub fn dashboard_db(
         .ok_or_else(|| invalid(format!("bad instant {now}")))?;
     let open = crate::queues::counts_db(db, &QueueFilter::default())?;
     let yesterday = day_start(today - Duration::days(1));
-    let mut new_since_yesterday = QueueCounts::default();
-    {
-        let mut st = db
-            .conn()
-            .prepare_cached(
-                "SELECT level, count(*) FROM signals WHERE began_at >= ?1 AND began_at <= ?2 \
-                 GROUP BY level",
-            )
-            .map_err(internal)?;
-        let mut rows = st.query([yesterday, now]).map_err(internal)?;
-        while let Some(r) = rows.next().map_err(internal)? {
-            let n = r.get::<_, i64>(1).map_err(internal)? as u64;
-            match r.get::<_, i64>(0).map_err(internal)? {
-                1 => new_since_yesterday.warning = n,
-                2 => new_since_yesterday.yellow = n,
-                _ => new_since_yesterday.red = n,
-            }
-        }
-        new_since_yesterday.findings = db
-            .conn()
-            .query_row(
-                "SELECT count(*) FROM integrity_findings WHERE observed_at >= ?1 AND observed_at <= ?2",
-                [yesterday, now],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(internal)? as u64;
-    }
+    let began = db::evaluation::began_between(db.conn(), yesterday, now)?;
+    let new_since_yesterday = QueueCounts {
+        warning: began.warning,
+        yellow: began.yellow,
+        red: began.red,
+        findings: db::findings::observed_between(db.conn(), yesterday, now)?,
+    };
     // Open cards per department (all of them for the chart; the top 10 for the list).
-    let mut by_dept: Vec<DeptCardCount> = Vec::new();
-    {
-        let mut st = db
-            .conn()
-            .prepare_cached(
-                "SELECT s.dept_id, coalesce(d.name, s.dept_id), \
-                        sum(s.level = 1), sum(s.level = 2), sum(s.level = 3) \
-                   FROM case_signals s LEFT JOIN departments d ON d.dept_id = s.dept_id \
-                  WHERE s.open = 1 AND s.level > 0 GROUP BY s.dept_id",
-            )
-            .map_err(internal)?;
-        let rows = st
-            .query_map([], |r| {
-                Ok(DeptCardCount {
-                    dept_id: r.get(0)?,
-                    dept_name: r.get(1)?,
-                    warning: r.get::<_, i64>(2)? as u64,
-                    yellow: r.get::<_, i64>(3)? as u64,
-                    red: r.get::<_, i64>(4)? as u64,
-                })
-            })
-            .map_err(internal)?;
-        for r in rows {
-            by_dept.push(r.map_err(internal)?);
-        }
-    }
+    let mut by_dept: Vec<DeptCardCount> = db::queue::open_by_department(db.conn())?
+        .into_iter()
+        .map(|d| DeptCardCount {
+            dept_id: d.dept_id,
+            dept_name: d.dept_name,
+            warning: d.open.warning,
+            yellow: d.open.yellow,
+            red: d.open.red,
+        })
+        .collect();
     by_dept.sort_by(|a, b| {
         (b.red + b.yellow + b.warning, b.red, b.yellow)
             .cmp(&(a.red + a.yellow + a.warning, a.red, a.yellow))
@@ -132,38 +96,25 @@ pub fn dashboard_db(
             red: 0,
         })
         .collect();
-    {
-        let from = day_start(days[0]);
-        let mut st = db
-            .conn()
-            .prepare_cached(
-                "SELECT level, began_at FROM signals WHERE began_at >= ?1 AND began_at <= ?2 \
-                 LIMIT 5000000",
-            )
-            .map_err(internal)?;
-        let mut rows = st.query([from, now]).map_err(internal)?;
-        while let Some(r) = rows.next().map_err(internal)? {
-            let level: i64 = r.get(0).map_err(internal)?;
-            let t: i64 = r.get(1).map_err(internal)?;
-            let Some(day) =
-                DateTime::from_timestamp(t, 0).map(|t| t.with_timezone(&cst()).date_naive())
-            else {
-                continue;
-            };
-            // A card that began on a non-working day (a yellow card at 00:00 of a holiday)
-            // is counted on the next working day, the day an officer sees it.
-            let day = if cal.is_workday(day) {
-                day
-            } else {
-                cal.roll_forward(day)
-            };
-            if let Ok(i) = days.binary_search(&day) {
-                let e = &mut daily[i];
-                match level {
-                    1 => e.warning += 1,
-                    2 => e.yellow += 1,
-                    _ => e.red += 1,
-                }
+    for (level, t) in db::evaluation::cards_began_between(db.conn(), day_start(days[0]), now)? {
+        let Some(day) =
+            DateTime::from_timestamp(t, 0).map(|t| t.with_timezone(&cst()).date_naive())
+        else {
+            continue;
+        };
+        // A card that began on a non-working day (a yellow card at 00:00 of a holiday)
+        // is counted on the next working day, the day an officer sees it.
+        let day = if cal.is_workday(day) {
+            day
+        } else {
+            cal.roll_forward(day)
+        };
+        if let Ok(i) = days.binary_search(&day) {
+            let e = &mut daily[i];
+            match level {
+                Level::Warning => e.warning += 1,
+                Level::Yellow => e.yellow += 1,
+                Level::Red | Level::Normal => e.red += 1,
             }
         }
     }
@@ -184,15 +135,7 @@ pub fn dashboard_db(
     let open_by_department_svg =
         jiancha_charts::open_cards_by_department_svg(&dept_chart, &opts).map_err(internal)?;
     by_dept.truncate(10);
-    let evaluated_at = db
-        .conn()
-        .query_row(
-            "SELECT evaluated_at FROM evaluation_state WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(internal)?;
+    let evaluated_at = db::evaluation::evaluated_at(db.conn())?;
     Ok(Dashboard {
         at: now,
         open,

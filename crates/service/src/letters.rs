@@ -22,7 +22,6 @@ use jiancha_api::letters::{
 };
 use jiancha_api::{ApiError, ErrorCode};
 use jiancha_letters::{FontSet, LetterKind, Template};
-use jiancha_store::rusqlite::OptionalExtension;
 use jiancha_store::Db;
 use jiancha_workflow::accountability::{self, MeasureKind, NewMeasure, TargetKind};
 use jiancha_workflow::admonition::{self, Admonition, AdmonitionFilter, AdmonitionState};
@@ -151,12 +150,6 @@ fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn cst_day_of(rfc3339: &str) -> Option<NaiveDate> {
-    DateTime::parse_from_rfc3339(rfc3339)
-        .ok()
-        .map(|t| t.with_timezone(&cst()).date_naive())
-}
-
 fn unix_day(secs: Option<i64>) -> Option<NaiveDate> {
     secs.and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
         .map(cst_date)
@@ -174,79 +167,36 @@ pub(crate) struct CaseFacts {
 }
 
 pub(crate) fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> {
-    type Row = (
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        String,
-        Option<i64>,
-    );
-    let row: Option<Row> = db
-        .conn()
-        .query_row(
-            "SELECT v.payload, d.name, d.discipline_body_name, s.deadline,
-                    (SELECT began_at FROM signals WHERE case_id = c.case_id AND level = 2),
-                    (SELECT began_at FROM signals WHERE case_id = c.case_id AND level = 3),
-                    s.signal, c.dept_id, s.remaining_workdays
-               FROM cases c JOIN case_versions v ON v.seq = c.seq
-               LEFT JOIN departments d ON d.dept_id = c.dept_id
-               LEFT JOIN case_signals s ON s.case_id = c.case_id
-              WHERE c.case_id = ?1",
-            [case_id.trim()],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                ))
-            },
-        )
-        .optional()
-        .map_err(internal)?;
-    let Some((payload, unit, body, deadline, yellow_at, red_at, signal, _dept_id, _remaining)) =
-        row
-    else {
+    // The facts come typed from the feed (one rule for the current handler: CaseFacts).
+    let Some(rec) = jiancha_feed::db::case::record(db.conn(), case_id.trim())? else {
         return Err(ApiError::new(
             ErrorCode::NotFound,
             format!("缓存中没有办件 {case_id} / no case {case_id} in the cache"),
         ));
     };
-    let p: serde_json::Value = serde_json::from_str(&payload).map_err(internal)?;
-    let s = |ptr: &str| p.pointer(ptr).and_then(|v| v.as_str()).map(str::to_string);
-    let handler = p
-        .pointer("/steps")
-        .and_then(|v| v.as_array())
-        .and_then(|a| a.last())
-        .and_then(|st| st.get("handler"))
-        .and_then(|h| h.as_str())
-        .map(str::to_string)
-        .or_else(|| s("/acceptance/accepted_by"));
-    let unit = unit.unwrap_or_else(|| s("/department_id").unwrap_or_default());
+    let c = &rec.facts;
+    let handler = c.handler.clone();
+    let body = rec.discipline_body.clone();
+    let (deadline, signal) = match rec.signal {
+        Some(s) => (Some(s.deadline), Some(s.signal)),
+        None => (None, None),
+    };
+    let (yellow_at, red_at) = (rec.yellow_at, rec.red_at);
+    let unit = rec.dept_name.clone().unwrap_or_else(|| c.dept_id.clone());
     let mut f = BTreeMap::new();
     let mut put = |k: &str, v: Option<String>| {
         f.insert(k.to_string(), v.unwrap_or_else(|| "—".to_string()));
     };
     put("unit", Some(unit.clone()));
     put("unit_discipline_body", body.clone());
-    put("item_name", s("/item_name"));
+    put("item_name", Some(c.item_name.clone()));
     put("case_no", Some(case_id.trim().to_string()));
-    put("applicant", s("/application/applicant_name"));
+    put("applicant", Some(c.applicant_name.clone()));
     put("handler", handler.clone());
-    put(
-        "time_limit",
-        p.pointer("/promised_limit/value").map(|v| v.to_string()),
-    );
-    let accepted = s("/acceptance/accepted_at").and_then(|t| cst_day_of(&t));
+    put("time_limit", Some(c.promised_limit.value.to_string()));
+    let accepted = c
+        .accepted_at
+        .map(|t| t.0.with_timezone(&cst()).date_naive());
     let due = deadline
         .as_deref()
         .and_then(|d| d.parse::<NaiveDate>().ok());

@@ -223,34 +223,14 @@ fn load_settings(svc: &Service) -> Result<Settings, String> {
 
 /// Counts for the status: cases, quarantine, unresolved findings, open signals.
 fn counts(db: &Db) -> Result<(u64, u64, u64, SignalCounts), SyncError> {
-    let c = db.conn();
-    let one = |sql: &str| -> Result<u64, SyncError> {
-        Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+    let c = jiancha_feed::db::sync_state::cache_counts(db.conn())?;
+    let signals = SignalCounts {
+        warning: c.open.warning,
+        yellow: c.open.yellow,
+        red: c.open.red,
+        evaluated_at: c.evaluated_at,
     };
-    let cases = one("SELECT count(*) FROM cases")?;
-    let quarantined = one("SELECT count(*) FROM quarantine")?;
-    let findings = one("SELECT count(*) FROM integrity_findings WHERE resolved_at IS NULL")?;
-    let mut signals = SignalCounts::default();
-    let mut st = c.prepare(
-        "SELECT level, count(*) FROM case_signals WHERE open = 1 AND level > 0 GROUP BY level",
-    )?;
-    let mut rows = st.query([])?;
-    while let Some(r) = rows.next()? {
-        let n = r.get::<_, i64>(1)? as u64;
-        match r.get::<_, i64>(0)? {
-            1 => signals.warning = n,
-            2 => signals.yellow = n,
-            _ => signals.red = n,
-        }
-    }
-    signals.evaluated_at = c
-        .query_row(
-            "SELECT evaluated_at FROM evaluation_state WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )
-        .ok();
-    Ok((cases, quarantined, findings, signals))
+    Ok((c.cases, c.quarantined, c.findings, signals))
 }
 
 /// Refreshes the counts in the status from the cache.
@@ -408,21 +388,9 @@ pub async fn evaluate_now(
         let cfg = jiancha_calendar::ClockConfig { warning_lead: lead };
         let s = jiancha_feed::evaluate(&mut db, &calendar, &cfg, at, full)
             .map_err(|e| format!("评估失败 (evaluation failed): {e}"))?;
-        let reds: i64 = db
-            .conn()
-            .query_row("SELECT count(*) FROM signals WHERE level = 3", [], |r| {
-                r.get(0)
-            })
-            .map_err(|e| e.to_string())?;
-        let example: Option<String> = db
-            .conn()
-            .query_row(
-                "SELECT case_id FROM signals WHERE level = 3 ORDER BY began_at DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .ok();
-        Ok((s, reds as u64, example))
+        let (reds, example) =
+            jiancha_feed::db::evaluation::red_cards(db.conn()).map_err(|e| e.to_string())?;
+        Ok((s, reds, example))
     })
     .await?;
     let live = svc.live();
@@ -729,12 +697,7 @@ mod tests {
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
         assert!(lock(&rec.status).iter().all(|s| s.last_error.is_none()));
         // The cache holds what the feed has published up to its last sync: the new cases too.
-        let cases: i64 = svc
-            .db()
-            .unwrap()
-            .conn()
-            .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
-            .unwrap();
+        let cases = jiancha_feed::db::case::count(svc.db().unwrap().conn()).unwrap();
         assert!(cases > 300, "live cases arrived: {cases}");
         sim.shutdown().await;
     }

@@ -5,7 +5,7 @@ use jiancha_api::sync::{
     DeptSyncStatus, QuarantineItem, QuarantinePage, QuarantineRecord, SyncStatus,
 };
 use jiancha_api::{ApiError, ErrorCode};
-use jiancha_store::rusqlite::{params, OptionalExtension, Row};
+use jiancha_feed::db::sync_state::{self, Quarantined};
 
 use crate::error::{internal, invalid};
 use crate::Service;
@@ -20,7 +20,7 @@ fn signed_in(svc: &Service) -> Result<(), ApiError> {
 /// Largest page of the quarantine list.
 pub const MAX_PAGE: u32 = 200;
 /// At most this many departments are listed (the city has far fewer).
-const MAX_DEPTS: i64 = 2_000;
+const MAX_DEPTS: u32 = 2_000;
 
 /// `sync_status`: the loop's state with fresh counts from the cache.
 pub fn status(svc: &Service) -> Result<SyncStatus, ApiError> {
@@ -39,45 +39,32 @@ pub fn sync_now(svc: &Service) -> Result<SyncStatus, ApiError> {
 pub fn departments(svc: &Service) -> Result<Vec<DeptSyncStatus>, ApiError> {
     signed_in(svc)?;
     let db = svc.db()?;
-    let mut st = db
-        .conn()
-        .prepare(
-            "SELECT d.dept_id, d.name, s.last_data_at, s.last_received_at, \
-             coalesce(s.records, 0), coalesce(s.quarantined, 0), s.last_error, s.last_error_at, \
-             (SELECT count(*) FROM integrity_findings f \
-               WHERE f.dept_id = d.dept_id AND f.resolved_at IS NULL) \
-             FROM departments d LEFT JOIN dept_status s USING (dept_id) \
-             ORDER BY s.last_error_at IS NULL, d.level DESC, d.dept_id LIMIT ?1",
-        )
-        .map_err(internal)?;
-    let rows = st
-        .query_map([MAX_DEPTS], |r| {
-            Ok(DeptSyncStatus {
-                dept_id: r.get(0)?,
-                name: r.get(1)?,
-                last_data_at: r.get(2)?,
-                last_received_at: r.get(3)?,
-                records: r.get::<_, i64>(4)? as u64,
-                quarantined: r.get::<_, i64>(5)? as u64,
-                last_error: r.get(6)?,
-                last_error_at: r.get(7)?,
-                findings: r.get::<_, i64>(8)? as u64,
-            })
+    Ok(sync_state::departments(db.conn(), MAX_DEPTS)?
+        .into_iter()
+        .map(|d| DeptSyncStatus {
+            dept_id: d.dept_id,
+            name: d.name,
+            last_data_at: d.last_data_at,
+            last_received_at: d.last_received_at,
+            records: d.records,
+            quarantined: d.quarantined,
+            last_error: d.last_error,
+            last_error_at: d.last_error_at,
+            findings: d.findings,
         })
-        .map_err(internal)?;
-    rows.collect::<Result<_, _>>().map_err(internal)
+        .collect())
 }
 
-fn item(r: &Row<'_>) -> jiancha_store::rusqlite::Result<QuarantineItem> {
-    Ok(QuarantineItem {
-        id: r.get(0)?,
-        seq: r.get(1)?,
-        record_type: r.get(2)?,
-        record_id: r.get(3)?,
-        dept_id: r.get(4)?,
-        reason: r.get(5)?,
-        received_at: r.get(6)?,
-    })
+fn item(q: Quarantined) -> QuarantineItem {
+    QuarantineItem {
+        id: q.id,
+        seq: q.seq,
+        record_type: q.record_type,
+        record_id: q.record_id,
+        dept_id: q.dept_id,
+        reason: q.reason,
+        received_at: q.received_at,
+    }
 }
 
 /// `quarantine_page`: newest first; `limit` 1–200.
@@ -89,25 +76,14 @@ pub fn quarantine_page(svc: &Service, offset: u64, limit: u32) -> Result<Quarant
         )));
     }
     let db = svc.db()?;
-    let total: i64 = db
-        .conn()
-        .query_row("SELECT count(*) FROM quarantine", [], |r| r.get(0))
-        .map_err(internal)?;
-    let mut st = db
-        .conn()
-        .prepare(
-            "SELECT quarantine_id, seq, record_type, record_id, dept_id, reason, received_at \
-             FROM quarantine ORDER BY quarantine_id DESC LIMIT ?1 OFFSET ?2",
-        )
-        .map_err(internal)?;
-    let items = st
-        .query_map(params![limit as i64, offset as i64], item)
-        .map_err(internal)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(internal)?;
+    let total = sync_state::quarantine_count(db.conn())?;
+    let items = sync_state::quarantine_page(db.conn(), limit, offset)?
+        .into_iter()
+        .map(item)
+        .collect();
     Ok(QuarantinePage {
         items,
-        total: total as u64,
+        total,
         offset,
         limit: limit as u64,
     })
@@ -117,20 +93,8 @@ pub fn quarantine_page(svc: &Service, offset: u64, limit: u32) -> Result<Quarant
 pub fn quarantine_record(svc: &Service, id: i64) -> Result<QuarantineRecord, ApiError> {
     signed_in(svc)?;
     let db = svc.db()?;
-    db.conn()
-        .query_row(
-            "SELECT quarantine_id, seq, record_type, record_id, dept_id, reason, received_at, raw \
-             FROM quarantine WHERE quarantine_id = ?1",
-            [id],
-            |r| {
-                Ok(QuarantineRecord {
-                    item: item(r)?,
-                    raw: r.get(7)?,
-                })
-            },
-        )
-        .optional()
-        .map_err(internal)?
+    sync_state::quarantine_record(db.conn(), id)?
+        .map(|(q, raw)| QuarantineRecord { item: item(q), raw })
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::NotFound,

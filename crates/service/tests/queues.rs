@@ -305,3 +305,35 @@ fn dashboard_counts_match_the_queues_and_draws_charts() {
     assert!(d.cards_per_day_svg.starts_with("<svg") || d.cards_per_day_svg.contains("<svg"));
     assert!(d.open_by_department_svg.contains("<svg"));
 }
+
+#[test]
+fn queue_screens_are_pure_reads() {
+    // The search index is refreshed by the evaluator (the write path), never by a read: every
+    // read of the queue screens works on a connection that refuses writes.
+    let f = fixture();
+    let db = Db::open(f._dir.path().join("q.sqlite")).unwrap();
+    db.conn().pragma_update(None, "query_only", true).unwrap();
+    assert!(db.conn().execute("DELETE FROM queue_search", []).is_err());
+    let cal = Calendar::builtin();
+    let counts = queues::counts_db(&db, &QueueFilter::default()).unwrap();
+    assert_eq!(
+        counts,
+        queues::queue_counts(&f.svc, &QueueFilter::default()).unwrap()
+    );
+    let filter = QueueFilter {
+        text: Some("a".into()),
+        ..level(CardLevel::Yellow)
+    };
+    let p = queues::card_page_db(&db, &cal, &filter, page(100), f.now).unwrap();
+    assert_eq!(
+        p,
+        queues::card_page(&f.svc, &filter, page(100), f.now).unwrap()
+    );
+    let red = queues::card_page_db(&db, &cal, &level(CardLevel::Red), page(1), f.now).unwrap();
+    let d = cases::case_detail_db(&db, &cal, &red.rows[0].case_id, f.now).unwrap();
+    assert_eq!(d.case_id, red.rows[0].case_id);
+    let d = dashboard::dashboard_db(&db, &cal, f.now, None).unwrap();
+    assert_eq!(d.open, counts);
+    queues::finding_page_db(&db, &FindingFilter::default(), page(10)).unwrap();
+    assert!(!queues::department_tree_db(&db).unwrap().is_empty());
+}

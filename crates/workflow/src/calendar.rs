@@ -4,12 +4,9 @@
 
 use chrono::NaiveDate;
 
-/// Working-day arithmetic used for workflow deadlines (Art. B16, 行政许可法 Art. 82).
-pub trait WorkCalendar {
-    fn is_workday(&self, d: NaiveDate) -> bool;
-    /// The `n`-th working day after `d` (`n = 0` → `d` itself).
-    fn add_workdays(&self, d: NaiveDate, n: u32) -> NaiveDate;
-}
+/// Working-day arithmetic used for workflow deadlines (Art. B16, 行政许可法 Art. 82): the one
+/// trait of the workspace, defined in `jiancha-calendar` (implemented there for `Calendar`).
+pub use jiancha_calendar::WorkCalendar;
 
 /// The working day that is `n` working days before `d` (never before `floor`).
 pub(crate) fn workdays_before(
@@ -31,15 +28,6 @@ pub(crate) fn workdays_before(
         }
     }
     day
-}
-
-impl WorkCalendar for jiancha_calendar::Calendar {
-    fn is_workday(&self, d: NaiveDate) -> bool {
-        jiancha_calendar::Calendar::is_workday(self, d)
-    }
-    fn add_workdays(&self, d: NaiveDate, n: u32) -> NaiveDate {
-        jiancha_calendar::Calendar::add_workdays(self, d, n)
-    }
 }
 
 #[cfg(test)]

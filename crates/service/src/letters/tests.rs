@@ -54,9 +54,11 @@ fn setup() -> T {
     for (id, level, signal) in [("XK-1", 2, "yellow"), ("XK-2", 3, "red")] {
         let payload = serde_json::json!({
             "id": id, "item_name": "食品经营许可证核发", "department_id": "D1",
+            "item_code": "I1", "case_type": "2", "status": "3", "region_code": "650100",
             "promised_limit": {"value": 10, "unit": "G"},
-            "application": {"applied_at": "2026-02-06T09:00:00+08:00", "applicant_name": "新城市𠮷祥餐饮有限公司"},
-            "acceptance": {"accepted_at": "2026-02-09T09:00:00+08:00", "accepted_by": "王堃"},
+            "statutory_limit": {"value": 20, "unit": "G"},
+            "application": {"applied_at": "2026-02-06T09:00:00+08:00", "applicant_name": "新城市𠮷祥餐饮有限公司", "applicant_kind": "2", "source": "1"},
+            "acceptance": {"accepted_at": "2026-02-09T09:00:00+08:00", "accepted_by": "王堃", "document_no": "受字1号"},
             "steps": [{"name": "承办", "handler": "王堃", "started_at": "2026-02-10T09:00:00+08:00", "status": "1"}]
         });
         let seq = if level == 2 { 1 } else { 2 };

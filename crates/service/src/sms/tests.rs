@@ -38,8 +38,12 @@ fn add_case(svc: &Service, id: &str, handler: &str, began: i64) {
         .unwrap();
     let payload = serde_json::json!({
         "id": id, "item_name": "食品经营许可证核发", "department_id": "D1",
-        "acceptance": {"accepted_at": "2026-02-09T09:00:00+08:00", "accepted_by": handler},
-        "steps": [{"name": "承办", "handler": handler, "started_at": "2026-02-10T09:00:00+08:00"}]
+        "item_code": "I1", "case_type": "2", "status": "3", "region_code": "650100",
+        "promised_limit": {"value": 10, "unit": "G"},
+        "statutory_limit": {"value": 20, "unit": "G"},
+        "application": {"applied_at": "2026-02-06T09:00:00+08:00", "applicant_name": "新城市某餐饮有限公司", "applicant_kind": "2", "source": "1"},
+        "acceptance": {"accepted_at": "2026-02-09T09:00:00+08:00", "accepted_by": handler, "document_no": "受字1号"},
+        "steps": [{"name": "承办", "handler": handler, "started_at": "2026-02-10T09:00:00+08:00", "status": "1"}]
     });
     c.execute("INSERT INTO case_versions(seq, case_id, reported_at, received_at, status, payload) VALUES (?1, ?2, 0, 0, '3', ?3)", params![seq, id, payload.to_string()]).unwrap();
     c.execute("INSERT INTO cases(case_id, seq, first_seq, reported_at, dept_id, item_code, case_type, status, classified, applied_at, accepted_at, promised_limit, promised_unit) VALUES (?1, ?2, ?2, 0, 'D1', 'I1', '1', '3', 0, 0, 0, 10, 'G')", params![id, seq]).unwrap();
