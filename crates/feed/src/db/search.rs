@@ -9,7 +9,7 @@
 //! moves `indexed_seq` with `evaluation_state`. A closed case keeps its last row (the queues
 //! list open cases only, through `case_signals`); a reopened case arrives as a newer version
 //! and is indexed again. The rows are those [`CaseFacts`] gives: the one rule for "who handles
-//! this case now". Checked by `tests/sim.rs::the_search_index_is_built_by_the_evaluator…`
+//! this case now". Checked by `tests/queue_db.rs::the_search_index_is_built_by_the_evaluator…`
 //! (equal to the index the old SQL built) and `…queues_read_on_a_read_only_connection`.
 
 use jiancha_store::rusqlite::{params, Connection, OptionalExtension, Transaction};
