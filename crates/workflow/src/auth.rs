@@ -14,8 +14,9 @@ use chrono::{DateTime, Duration, Utc};
 use jiancha_store::rusqlite::{params, OptionalExtension, Transaction};
 use jiancha_store::Db;
 
+use crate::settings_values;
 use crate::util::{fmt_instant, new_id, parse_instant, required};
-use crate::{audit, settings, Result, WorkflowError};
+use crate::{audit, Result, WorkflowError};
 
 labeled_enum! {
     /// Who a user is to the system.
@@ -428,7 +429,7 @@ pub fn setup_first_admin(
             now,
         )
     })?;
-    let settings = settings::load(db.conn())?;
+    let settings = settings_values::load(db.conn())?;
     Ok(Session {
         account_id: id,
         username: username.trim().to_string(),
@@ -482,7 +483,7 @@ pub fn sign_in(
     let Some(acc) = acc.filter(|_| ok) else {
         return Err(WorkflowError::BadCredentials { username: tried });
     };
-    let settings = settings::load(db.conn())?;
+    let settings = settings_values::load(db.conn())?;
     Ok(Session {
         account_id: acc.id,
         username: acc.username,

@@ -30,6 +30,7 @@ pub mod notices;
 pub mod numbering;
 pub mod redcard;
 pub mod settings;
+mod settings_values;
 pub mod util;
 
 #[cfg(test)]
