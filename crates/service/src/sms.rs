@@ -279,22 +279,8 @@ fn entries(c: &NoticeConfig) -> Vec<(&'static str, Option<String>, String)> {
 /// Reads the notice settings (defaults for missing keys; an unreadable stored value is an
 /// error naming its key).
 pub fn load(db: &Db) -> Result<NoticeConfig, ApiError> {
-    let mut stored: BTreeMap<String, String> = BTreeMap::new();
-    {
-        let mut st = db
-            .conn()
-            .prepare(
-                "SELECT key, value FROM app_settings WHERE key LIKE 'notice.%' OR key LIKE 'center.%'",
-            )
-            .map_err(internal)?;
-        let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(internal)?;
-        for r in rows {
-            let (k, v) = r.map_err(internal)?;
-            stored.insert(k, v);
-        }
-    }
+    let stored: BTreeMap<String, String> =
+        jiancha_store::settings::load_all(db.conn(), jiancha_store::settings::NOTICE)?;
     let d = NoticeConfig::default();
     let s = |k: &str, d: &str| stored.get(k).cloned().unwrap_or_else(|| d.to_string());
     let bad = |k: &str, v: &str| internal(format!("设置 {k} 的存储值无法读取: {v:?}"));
@@ -511,30 +497,33 @@ pub fn update(svc: &Service, u: &NoticeSettingsUpdate) -> Result<NoticeSettingsV
     let mut db = svc.db()?;
     let old = load(&db)?;
     let new = apply_update(&old, u)?;
-    let at = crate::settings::chrono_free_now();
+    let at = svc.clock().wall_secs();
+    let by = crate::settings::changed_by(svc);
     let (before, after) = (entries(&old), entries(&new));
-    let changes: Vec<crate::settings::Change> = before
+    // (key, value to store, shown before, shown after): secrets as their hint only.
+    let changes: Vec<_> = before
         .iter()
         .zip(&after)
         .filter(|(b, a)| b.1 != a.1)
-        .map(|(b, a)| crate::settings::Change {
-            key: a.0,
-            value: a.1.clone(),
-            old_shown: Some(b.2.clone()),
-            new_shown: Some(a.2.clone()),
-        })
+        .map(|(b, a)| (a.0, a.1.clone(), b.2.clone(), a.2.clone()))
         .collect();
-    crate::settings::write_changes(&mut db, &changes, at)?;
+    db.write(|tx| {
+        use jiancha_store::settings::Logged;
+        for (key, value, _, _) in &changes {
+            let logged = match *key {
+                "notice.secret" => Logged::Hint(token_hint),
+                "notice.app_key" => Logged::Hint(jiancha_notify::gateway::redact),
+                _ => Logged::Plain,
+            };
+            let ns = jiancha_store::settings::NOTICE;
+            jiancha_store::settings::set_raw(tx, ns, key, value.as_deref(), logged, &by, at)?;
+        }
+        Ok::<_, jiancha_store::StoreError>(())
+    })?;
     drop(db);
-    for c in &changes {
-        let shown = |v: &Option<String>| v.clone().unwrap_or_default();
-        if let Err(e) = crate::auth::audit_setting_change(
-            svc,
-            c.key,
-            &shown(&c.old_shown),
-            &shown(&c.new_shown),
-        ) {
-            tracing::error!(key = c.key, error = %e.message, "audit entry for a setting change failed");
+    for (key, _, was, is) in &changes {
+        if let Err(e) = crate::auth::audit_setting_change(svc, key, was, is) {
+            tracing::error!(key, error = %e.message, "audit entry for a setting change failed");
         }
     }
     tracing::info!(settings = ?new, "notice settings changed");
@@ -951,7 +940,7 @@ pub async fn test_send(svc: &Service, phone: &str) -> Result<SmsTestResult, ApiE
         .send(&SmsRequest {
             phones: vec![phone.to_string()],
             values,
-            out_id: format!("test-{}", Utc::now().timestamp_millis()),
+            out_id: format!("test-{}", svc.clock().wall().timestamp_millis()),
         })
         .await
         .map_err(|e| ApiError::new(ErrorCode::Unavailable, e.to_string()))?;
@@ -1050,7 +1039,9 @@ impl Dispatcher {
 /// At most this many of each kind per pass (a backlog drains over a few passes).
 const BATCH: usize = 50;
 const AUTO_BATCH: i64 = 200;
-const K_AUTO_SINCE: &str = "notice.auto_since";
+/// Bookkeeping kept with the notice settings (not logged as a change).
+const K_AUTO_SINCE: jiancha_store::settings::Key<i64> =
+    jiancha_store::settings::Key::state(jiancha_store::settings::NOTICE, "notice.auto_since");
 /// Failed SMS to one person after which the chain stops for the case (the officer phones).
 const MAX_FAILURES: usize = 3;
 
@@ -1168,26 +1159,10 @@ fn auto_notices(
 ) -> Result<(), ApiError> {
     // Cases already in 预警 when auto notices start are not all told at once: only those
     // entering it from then on.
-    let since: Option<i64> = db
-        .conn()
-        .query_row(
-            "SELECT CAST(value AS INTEGER) FROM app_settings WHERE key = ?1",
-            [K_AUTO_SINCE],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(internal)?;
-    let since = match since {
+    let since = match K_AUTO_SINCE.get(db.conn())? {
         Some(s) => s,
         None => {
-            db.write(|tx| {
-                tx.execute(
-                    "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3)",
-                    params![K_AUTO_SINCE, feed_now.to_string(), now.timestamp()],
-                )
-            })
-            .map_err(internal)?;
-            feed_now
+            db.write(|tx| K_AUTO_SINCE.get_or_insert(tx, &feed_now, "system", now.timestamp()))?
         }
     };
     let candidates: Vec<String> = {
@@ -1388,8 +1363,8 @@ fn handler_calls(db: &Db, case_id: &str) -> Result<Vec<NoticeAttempt>, ApiError>
 /// The dispatcher loop: a pass every `every` and whenever woken. Runs until the process ends.
 pub async fn run(svc: Arc<Service>, every: Duration) {
     loop {
-        let now = Utc::now();
-        let feed_now = svc.live().feed_now().unwrap_or(now.timestamp());
+        let now = svc.clock().wall();
+        let feed_now = svc.clock().now();
         match dispatch(&svc, now, feed_now).await {
             Ok(r) => {
                 if r.sent + r.failed + r.receipts + r.auto_notices + r.escalations > 0 {
