@@ -17,6 +17,8 @@ enum Which {
     Sync(crate::bench_sync::Args),
     /// Queue pages and filters over N open cards (issue 5).
     Queue(crate::bench_queue::Args),
+    /// A queue page and a case page through a signed-in service, per call (issue 11).
+    Service(crate::bench_service::Args),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -24,5 +26,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Which::Clock(a) => crate::bench_clock::run(a),
         Which::Sync(a) => crate::bench_sync::run(a),
         Which::Queue(a) => crate::bench_queue::run(a),
+        Which::Service(a) => crate::bench_service::run(a),
     }
 }

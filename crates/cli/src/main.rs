@@ -9,6 +9,7 @@ mod audit;
 mod bench;
 mod bench_clock;
 mod bench_queue;
+mod bench_service;
 mod bench_sync;
 mod calendar;
 mod clock;

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use jiancha_api::{ApiError, AppInfo};
-use jiancha_store::Db;
+use jiancha_store::{Db, Store};
 
 use crate::error::internal;
 
@@ -43,6 +43,10 @@ impl Config {
 /// calls them off the main thread (`spawn_blocking`).
 pub struct Service {
     config: Config,
+    /// The cache, opened once: one writer, a pool of readers (jiancha_store::pool).
+    store: Store,
+    /// The one place the wall clock is read (crate::clock).
+    clock: crate::clock::ClockState,
     /// The URL the feed is reached at (the demo simulator's loopback address once started).
     feed_url: std::sync::RwLock<String>,
     /// This workstation's session, approvals and id (crate::auth).
@@ -56,21 +60,33 @@ pub struct Service {
 }
 
 impl Service {
-    /// Opens (and migrates) the cache; fails with a message naming the file.
+    /// Opens (and migrates) the cache, once for the life of the service; fails with a message
+    /// naming the file.
     pub fn open(config: Config) -> Result<Self, ApiError> {
-        Db::open(&config.db_path).map_err(internal)?;
+        let store = Store::open(&config.db_path).map_err(internal)?;
         let feed_url = match &config.feed {
             FeedSource::Demo => String::new(),
             FeedSource::Remote { url } => url.clone(),
         };
         Ok(Self {
             config,
+            store,
+            clock: Default::default(),
             feed_url: std::sync::RwLock::new(feed_url),
             auth: Default::default(),
             live: Default::default(),
             demo: Default::default(),
             sms: Default::default(),
         })
+    }
+
+    /// The service's clock: the wall clock and the cases' "now" (crate::clock).
+    pub fn clock(&self) -> crate::clock::Clock<'_> {
+        crate::clock::Clock::new(self)
+    }
+
+    pub(crate) fn clock_state(&self) -> &crate::clock::ClockState {
+        &self.clock
     }
 
     pub(crate) fn auth(&self) -> &crate::auth::AuthState {
@@ -89,7 +105,7 @@ impl Service {
 
     /// The feed synced from: the stored setting if set, else the start-up one (the demo's
     /// loopback URL once it runs, or `JIANCHA_FEED_URL`).
-    pub fn effective_feed_url(&self, settings: &crate::settings::Settings) -> String {
+    pub fn effective_feed_url(&self, settings: &crate::settings::ConsoleSettings) -> String {
         if !settings.feed_url.is_empty() {
             return settings.feed_url.clone();
         }
@@ -120,9 +136,16 @@ impl Service {
         &self.config
     }
 
-    /// A fresh connection to the cache (one per blocking task).
+    /// A handle on the cache for one command (one per blocking task): reads on a pooled
+    /// read-only connection, writes ([`Db::write`]) on the store's one writer. Nothing is
+    /// opened or migrated here (that happened once, in [`Service::open`]).
     pub fn db(&self) -> Result<Db, ApiError> {
-        Db::open(&self.config.db_path).map_err(internal)
+        self.store.db().map_err(internal)
+    }
+
+    /// The cache's store (its file, its connection counters).
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     pub fn set_feed_url(&self, url: String) {
@@ -161,6 +184,44 @@ mod tests {
         assert!(info.demo_feed);
         assert!(info.schema_version >= 1);
         assert!(dir.path().join("jiancha.sqlite").exists());
+    }
+
+    /// Invariant "one writer connection per process" (issue 11 item 3): the commands of a
+    /// service share the writer and the migrations opened by `Service::open`; `svc.db()`
+    /// opens nothing once a few readers are pooled.
+    #[test]
+    fn commands_share_one_writer_and_migrate_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let svc = Service::open(Config::embedded_default(dir.path())).unwrap();
+        crate::auth::setup_first_admin(&svc, "admin", "管理员", "one-writer-pass").unwrap();
+        for i in 0..20 {
+            crate::settings::update(
+                &svc,
+                jiancha_api::settings::SettingsUpdate {
+                    warning_lead: Some(i % 3),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            crate::settings::get(&svc).unwrap();
+            crate::auth::status(&svc).unwrap();
+            svc.app_info().unwrap();
+        }
+        let readers = svc.store().stats().reader_opens;
+        for _ in 0..50 {
+            drop(svc.db().unwrap());
+        }
+        let st = svc.store().stats();
+        assert_eq!(st.writer_opens, 1, "{st:?}");
+        assert_eq!(st.migration_runs, 1, "{st:?}");
+        assert_eq!(st.reader_opens, readers, "idle readers are reused: {st:?}");
+        assert!(
+            readers <= jiancha_store::pool::MAX_IDLE_READERS as u64,
+            "{st:?}"
+        );
+        // A second service on the same file shares the store (and its writer).
+        let again = Service::open(Config::embedded_default(dir.path())).unwrap();
+        assert!(again.store().same(svc.store()));
     }
 
     #[test]

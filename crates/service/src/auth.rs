@@ -41,12 +41,13 @@
 //! # Decisions
 //! - One session per workstation (the running app), kept in memory in [`AuthState`]; it is
 //!   never persisted: restarting the app signs out.
-//! - The workstation id is generated once per database (= per install) and stored in `meta`
-//!   under `workstation_id` by the first setup/sign-in (reading it never writes, so the first
+//! - The workstation id is generated once per database (= per install) and stored with the
+//!   settings (`jiancha_store::settings`, namespace `workstation`, key `id`) by the first
+//!   setup/sign-in (reading it never writes, so the first
 //!   page does not wait for the sync's write lock): the host name (sanitised, ≤ 32 chars) plus 8 hex digits of a
 //!   UUIDv7, e.g. `ZJ-PC07-3f9a1c2e`, so two machines with the same host name stay apart.
 //! - The idle lock is checked against the wall clock here, at the edge: every command that goes
-//!   through [`with_session`]/[`require`]/[`touch`] passes `Utc::now()` to
+//!   through [`with_session`]/[`require`]/[`touch`] passes the wall clock (`svc.clock()`) to
 //!   `jiancha_workflow::auth::authorize`, which locks an idle session and records the activity.
 //!   The idle time is the `idle_timeout_minutes` setting, read at sign-in.
 //! - Leader approvals: the leader's password is verified once by
@@ -67,12 +68,11 @@ use jiancha_api::auth::{
     AuditVerifyReport, AuthStatus, NewAccountRequest, SessionUser,
 };
 use jiancha_api::{ApiError, ErrorCode};
-use jiancha_store::rusqlite::OptionalExtension;
+use jiancha_store::settings::{self as settings_api, Key};
 use jiancha_store::Db;
 use jiancha_workflow::auth::{self as wf_auth, Action, Approval, NewAccount, Role, Session};
 use jiancha_workflow::{audit, settings, WorkflowError};
 
-use crate::error::internal;
 use crate::Service;
 
 /// The authentication state of the running app (a field of [`Service`]).
@@ -80,10 +80,8 @@ use crate::Service;
 pub struct AuthState {
     session: Mutex<Option<Session>>,
     approvals: Mutex<HashMap<String, StoredApproval>>,
-    /// This workstation's id, and whether it is stored in `meta` yet.
+    /// This workstation's id, and whether it is stored yet.
     workstation: Mutex<Option<(String, bool)>>,
-    /// Added to the wall clock; only tests move it (to exercise the idle lock).
-    clock_offset: Mutex<Duration>,
 }
 
 struct StoredApproval {
@@ -96,15 +94,18 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The instant commands run at: the wall clock (this is the edge).
+/// The instant commands run at: the wall clock (this is the edge; `crate::clock`).
 pub fn now(svc: &Service) -> DateTime<Utc> {
-    Utc::now() + *lock(&svc.auth().clock_offset)
+    svc.clock().wall()
 }
 
 #[cfg(test)]
 pub(crate) fn advance_clock(svc: &Service, by: Duration) {
-    *lock(&svc.auth().clock_offset) += by;
+    svc.clock().advance(by);
 }
+
+/// This install's workstation id, kept with the settings (set once, by the first writer).
+const WORKSTATION_ID: Key<String> = Key::new(settings_api::WORKSTATION, "id");
 
 fn not_signed_in() -> ApiError {
     ApiError::new(
@@ -114,7 +115,7 @@ fn not_signed_in() -> ApiError {
 }
 
 /// This workstation's id (see the module docs). Only reads: the id is generated here when
-/// none is stored and written to `meta` by the first command that writes anyway (setup,
+/// none is stored and written by the first command that writes anyway (setup,
 /// sign-in, approval), so the first page never waits for the sync's write lock.
 pub fn workstation_id(svc: &Service) -> Result<String, ApiError> {
     let mut guard = lock(&svc.auth().workstation);
@@ -122,22 +123,14 @@ pub fn workstation_id(svc: &Service) -> Result<String, ApiError> {
         return Ok(id.clone());
     }
     let db = svc.db()?;
-    let stored: Option<String> = db
-        .conn()
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'workstation_id'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(internal)?;
+    let stored = WORKSTATION_ID.get(db.conn())?;
     let entry = match stored {
         Some(id) => (id, true),
         None => (
             format!(
                 "{}-{}",
                 host_name(),
-                &jiancha_workflow::util::new_id(Utc::now()).replace('-', "")[24..32]
+                &jiancha_workflow::util::new_id(svc.clock().wall()).replace('-', "")[24..32]
             ),
             false,
         ),
@@ -146,26 +139,15 @@ pub fn workstation_id(svc: &Service) -> Result<String, ApiError> {
     Ok(entry.0)
 }
 
-/// The workstation id, stored in `meta` if it was not yet (the first writer's id wins).
+/// The workstation id, stored if it was not yet (the first writer's id wins).
 fn stored_workstation_id(svc: &Service, db: &mut Db) -> Result<String, ApiError> {
     let candidate = workstation_id(svc)?;
     let mut guard = lock(&svc.auth().workstation);
     if let Some((id, true)) = &*guard {
         return Ok(id.clone());
     }
-    let id = db
-        .write(|tx| {
-            tx.execute(
-                "INSERT OR IGNORE INTO meta(key, value) VALUES ('workstation_id', ?1)",
-                [&candidate],
-            )?;
-            tx.query_row(
-                "SELECT value FROM meta WHERE key = 'workstation_id'",
-                [],
-                |r| r.get::<_, String>(0),
-            )
-        })
-        .map_err(internal)?;
+    let at = svc.clock().wall_secs();
+    let id = db.write(|tx| WORKSTATION_ID.get_or_insert(tx, &candidate, "system", at))?;
     *guard = Some((id.clone(), true));
     Ok(id)
 }

@@ -51,8 +51,8 @@ fn fmt_instant(t: DateTime<FixedOffset>) -> String {
 }
 
 fn now() -> DateTime<FixedOffset> {
-    // The service is the edge: it may read the wall clock and pass the instant down.
-    jiancha_calendar::chrono::Utc::now().with_timezone(&cst())
+    // The service is the edge: it reads the wall clock (crate::clock) and passes it down.
+    crate::clock::system_now().with_timezone(&cst())
 }
 
 /// Who edits are recorded as: the signed-in user at this workstation,

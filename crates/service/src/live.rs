@@ -25,10 +25,10 @@ use jiancha_api::sync::{
     SignalCounts, SignalsChanged, SyncProgress, SyncRun, SyncState, SyncStatus,
 };
 use jiancha_feed::{Phase, SyncError, SyncOptions};
-use jiancha_store::rusqlite::OptionalExtension;
-use jiancha_store::Db;
+use jiancha_store::settings::{Key, LIVE};
+use jiancha_store::{Db, StoreError};
 
-use crate::settings::{self, chrono_free_now, Settings};
+use crate::settings::{self, chrono_free_now, ConsoleSettings};
 use crate::Service;
 
 /// The embedded demo feed's default speed: simulated seconds per wall second (a working day
@@ -216,7 +216,7 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| format!("internal error: {e}"))?
 }
 
-fn load_settings(svc: &Service) -> Result<Settings, String> {
+fn load_settings(svc: &Service) -> Result<ConsoleSettings, String> {
     let db = svc.db().map_err(|e| e.message)?;
     settings::load(&db).map_err(|e| e.message)
 }
@@ -376,7 +376,7 @@ fn fail(svc: &Service, sink: &Arc<dyn LiveSink>, msg: String, permanent: bool) -
 pub async fn evaluate_now(
     svc: &Arc<Service>,
     sink: &Arc<dyn LiveSink>,
-    settings: &Settings,
+    settings: &ConsoleSettings,
     full: bool,
 ) -> Result<(), String> {
     let at = svc.live().feed_now().unwrap_or_else(chrono_free_now);
@@ -553,28 +553,26 @@ pub async fn start_demo_feed(svc: &Arc<Service>) -> Result<String, String> {
     result
 }
 
-const K_DEMO_END: &str = "demo.history_end";
-const K_DEMO_TIME: &str = "demo.sim_time";
+/// The live loop's bookkeeping, kept with the settings (not logged as changes).
+const K_DEMO_END: Key<i64> = Key::state(LIVE, "demo.history_end");
+const K_DEMO_TIME: Key<i64> = Key::state(LIVE, "demo.sim_time");
 
 /// The demo city's history end (set on the first start) and the simulated time the last run
 /// reached.
 fn demo_times(svc: &Service) -> Result<(i64, i64), String> {
     let mut db = svc.db().map_err(|e| e.message)?;
-    let get = |db: &Db, key: &str| -> Result<Option<i64>, String> {
-        db.conn()
-            .query_row(
-                "SELECT value FROM app_settings WHERE key = ?1",
-                [key],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()
-            .map_err(|e| e.to_string())
-            .map(|v| v.and_then(|v| v.parse().ok()))
+    // An unreadable stored instant is as good as none (the demo starts afresh).
+    let get = |db: &Db, key: Key<i64>| -> Result<Option<i64>, String> {
+        match key.get(db.conn()) {
+            Ok(v) => Ok(v),
+            Err(StoreError::BadSetting { .. }) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
     };
     let end = match get(&db, K_DEMO_END)? {
         Some(end) => end,
         None => {
-            let now = chrono_free_now();
+            let now = svc.clock().wall_secs();
             put(&mut db, K_DEMO_END, now)?;
             now
         }
@@ -583,16 +581,10 @@ fn demo_times(svc: &Service) -> Result<(i64, i64), String> {
     Ok((end, time))
 }
 
-fn put(db: &mut Db, key: &str, value: i64) -> Result<(), String> {
-    db.write(|tx| {
-        tx.execute(
-            "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            jiancha_store::rusqlite::params![key, value.to_string(), chrono_free_now()],
-        )
-    })
-    .map(|_| ())
-    .map_err(|e| e.to_string())
+fn put(db: &mut Db, key: Key<i64>, value: i64) -> Result<(), String> {
+    db.write(|tx| key.set(tx, Some(&value), "system", chrono_free_now()))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

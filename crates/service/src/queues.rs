@@ -26,12 +26,7 @@ pub const MAX_LIMIT: u32 = db::MAX_PAGE_ROWS;
 /// extrapolates it (the demo feed runs at 600×, and the signals were evaluated on its time),
 /// else the wall clock (this is the edge: the instant is passed down from here).
 pub fn now(svc: &Service) -> i64 {
-    svc.live().feed_now().unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0)
-    })
+    svc.clock().now()
 }
 
 /// A page of a card queue at instant `now` (Unix seconds).

@@ -1,15 +1,16 @@
 //! Console settings (issue 5 item 6): feed URL, token, sync interval, warning lead, language.
-//! Stored as key/value rows in `app_settings` (migration 0060); a missing key means its
-//! default; every change is appended to `app_settings_log` with the old and new value (the
-//! token only as its redacted hint). Validation names the field; a rejected update changes
-//! nothing (all fields are checked before the one transaction that writes them).
+//! Stored through the store's settings API (`jiancha_store::settings`, namespace `console`);
+//! a missing key means its default; every change is appended to the store's change log with
+//! the old and new value, who and when (the token only as its redacted hint). Validation
+//! names the field; a rejected update changes nothing (all fields are checked before the one
+//! transaction that writes them).
 
 use jiancha_api::settings::{SettingsUpdate, SettingsView};
 use jiancha_api::ApiError;
-use jiancha_store::rusqlite::{params, OptionalExtension};
-use jiancha_store::Db;
+use jiancha_store::settings::{Key, CONSOLE};
+use jiancha_store::{Db, StoreError};
 
-use crate::error::{internal, invalid};
+use crate::error::invalid;
 use crate::Service;
 
 /// Bounds of the sync interval, seconds.
@@ -19,9 +20,10 @@ pub const DEFAULT_SYNC_INTERVAL: u32 = 30;
 /// Bounds of the warning lead, working days (Art. B5(1)).
 pub const WARNING_LEAD_RANGE: (u32, u32) = (0, 10);
 
-/// The stored settings. `Debug` redacts the token (it is never logged).
+/// The console's stored settings (the one settings type of this concern). `Debug` redacts the
+/// token (it is never logged).
 #[derive(Clone, PartialEq, Eq)]
-pub struct Settings {
+pub struct ConsoleSettings {
     /// Empty = the built-in demo feed (or `JIANCHA_FEED_URL` at start-up).
     pub feed_url: String,
     pub token: Option<String>,
@@ -31,9 +33,9 @@ pub struct Settings {
     pub language: String,
 }
 
-impl Default for Settings {
+impl Default for ConsoleSettings {
     fn default() -> Self {
-        Settings {
+        ConsoleSettings {
             feed_url: String::new(),
             token: None,
             sync_interval_secs: DEFAULT_SYNC_INTERVAL,
@@ -43,9 +45,9 @@ impl Default for Settings {
     }
 }
 
-impl std::fmt::Debug for Settings {
+impl std::fmt::Debug for ConsoleSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Settings")
+        f.debug_struct("ConsoleSettings")
             .field("feed_url", &self.feed_url)
             .field("token", &self.token.as_deref().map(token_hint))
             .field("sync_interval_secs", &self.sync_interval_secs)
@@ -69,36 +71,24 @@ const K_URL: &str = "feed.url";
 const K_TOKEN: &str = "feed.token";
 const K_INTERVAL: &str = "sync.interval_secs";
 const K_LEAD: &str = "clock.warning_lead";
-const K_LANG: &str = "ui.language";
+
+const URL: Key<String> = Key::new(CONSOLE, K_URL);
+const TOKEN: Key<String> = Key::secret(CONSOLE, K_TOKEN, token_hint);
+const INTERVAL: Key<u32> = Key::new(CONSOLE, K_INTERVAL);
+const LEAD: Key<u32> = Key::new(CONSOLE, K_LEAD);
+const LANG: Key<String> = Key::new(CONSOLE, "ui.language");
 
 /// Reads the settings (defaults for missing keys; an unreadable stored number is an error
 /// naming the key, not a silent default).
-pub fn load(db: &Db) -> Result<Settings, ApiError> {
-    let get = |key: &str| -> Result<Option<String>, ApiError> {
-        db.conn()
-            .query_row(
-                "SELECT value FROM app_settings WHERE key = ?1",
-                [key],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(internal)
-    };
-    let num = |key: &str, default: u32| -> Result<u32, ApiError> {
-        match get(key)? {
-            None => Ok(default),
-            Some(v) => v
-                .parse()
-                .map_err(|_| internal(format!("设置 {key} 的存储值无法读取: {v:?}"))),
-        }
-    };
-    let d = Settings::default();
-    Ok(Settings {
-        feed_url: get(K_URL)?.unwrap_or(d.feed_url),
-        token: get(K_TOKEN)?.filter(|t| !t.is_empty()),
-        sync_interval_secs: num(K_INTERVAL, d.sync_interval_secs)?,
-        warning_lead: num(K_LEAD, d.warning_lead)?,
-        language: get(K_LANG)?.unwrap_or(d.language),
+pub fn load(db: &Db) -> Result<ConsoleSettings, ApiError> {
+    let c = db.conn();
+    let d = ConsoleSettings::default();
+    Ok(ConsoleSettings {
+        feed_url: URL.get_or(c, d.feed_url)?,
+        token: TOKEN.get(c)?.filter(|t| !t.is_empty()),
+        sync_interval_secs: INTERVAL.get_or(c, d.sync_interval_secs)?,
+        warning_lead: LEAD.get_or(c, d.warning_lead)?,
+        language: LANG.get_or(c, d.language)?,
     })
 }
 
@@ -140,7 +130,10 @@ pub(crate) fn validate_http_url(field: &str, url: &str) -> Result<String, ApiErr
 }
 
 /// Applies `update` to `current`, validating every field; nothing is written here.
-pub fn apply_update(current: &Settings, update: &SettingsUpdate) -> Result<Settings, ApiError> {
+pub fn apply_update(
+    current: &ConsoleSettings,
+    update: &SettingsUpdate,
+) -> Result<ConsoleSettings, ApiError> {
     let mut s = current.clone();
     if let Some(url) = &update.feed_url {
         s.feed_url = validate_feed_url(url)?;
@@ -181,98 +174,49 @@ pub fn apply_update(current: &Settings, update: &SettingsUpdate) -> Result<Setti
     Ok(s)
 }
 
-/// Writes the keys that differ, with their log entries, in one transaction. `at` = wall clock.
-pub fn store(db: &mut Db, old: &Settings, new: &Settings, at: i64) -> Result<(), ApiError> {
-    // (key, old value as logged, new value as logged, new value stored)
-    type Entry<'a> = (&'a str, Option<String>, Option<String>, Option<String>);
-    let entries: Vec<Entry> = vec![
-        (
-            K_URL,
-            Some(old.feed_url.clone()),
-            Some(new.feed_url.clone()),
-            Some(new.feed_url.clone()),
-        ),
-        (
-            K_TOKEN,
-            old.token.as_deref().map(token_hint),
-            new.token.as_deref().map(token_hint),
-            new.token.clone(),
-        ),
-        (
-            K_INTERVAL,
-            Some(old.sync_interval_secs.to_string()),
-            Some(new.sync_interval_secs.to_string()),
-            Some(new.sync_interval_secs.to_string()),
-        ),
-        (
-            K_LEAD,
-            Some(old.warning_lead.to_string()),
-            Some(new.warning_lead.to_string()),
-            Some(new.warning_lead.to_string()),
-        ),
-        (
-            K_LANG,
-            Some(old.language.clone()),
-            Some(new.language.clone()),
-            Some(new.language.clone()),
-        ),
-    ];
-    let token_changed = old.token != new.token;
-    let changed: Vec<Change> = entries
-        .into_iter()
-        .filter(|(key, old_shown, new_shown, _)| {
-            if *key == K_TOKEN {
-                token_changed
-            } else {
-                old_shown != new_shown
-            }
-        })
-        .map(|(key, old_shown, new_shown, value)| Change {
-            key,
-            value,
-            old_shown,
-            new_shown,
-        })
-        .collect();
-    write_changes(db, &changed, at)
-}
-
-/// One changed key: the value to store (`None` removes it) and how the change is logged
-/// (secrets as their hint only).
-pub(crate) struct Change<'a> {
-    pub key: &'a str,
-    pub value: Option<String>,
-    pub old_shown: Option<String>,
-    pub new_shown: Option<String>,
-}
-
-/// Stores the changed keys of `app_settings` with their `app_settings_log` entries, in one
-/// transaction. `at` = wall clock (Unix seconds).
-pub(crate) fn write_changes(db: &mut Db, changes: &[Change<'_>], at: i64) -> Result<(), ApiError> {
+/// Writes the keys that differ, with their change-log entries, in one transaction. `by`: who
+/// (the signed-in username); `at`: the wall clock (Unix seconds).
+pub fn store(
+    db: &mut Db,
+    old: &ConsoleSettings,
+    new: &ConsoleSettings,
+    by: &str,
+    at: i64,
+) -> Result<(), ApiError> {
     db.write(|tx| {
-        for c in changes {
-            match &c.value {
-                Some(v) => tx.execute(
-                    "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
-                     updated_at = excluded.updated_at",
-                    params![c.key, v, at],
-                )?,
-                None => tx.execute("DELETE FROM app_settings WHERE key = ?1", [c.key])?,
-            };
-            tx.execute(
-                "INSERT INTO app_settings_log (key, old_value, new_value, at) \
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![c.key, c.old_shown, c.new_shown, at],
-            )?;
+        if old.feed_url != new.feed_url {
+            URL.set(tx, Some(&new.feed_url), by, at)?;
         }
-        Ok::<(), jiancha_store::rusqlite::Error>(())
-    })
-    .map_err(internal)
+        if old.token != new.token {
+            TOKEN.set(tx, new.token.as_ref(), by, at)?;
+        }
+        if old.sync_interval_secs != new.sync_interval_secs {
+            INTERVAL.set(tx, Some(&new.sync_interval_secs), by, at)?;
+        }
+        if old.warning_lead != new.warning_lead {
+            LEAD.set(tx, Some(&new.warning_lead), by, at)?;
+        }
+        if old.language != new.language {
+            LANG.set(tx, Some(&new.language), by, at)?;
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(())
+}
+
+/// Who a settings change is recorded as: the signed-in username, else `anonymous` (the
+/// language may be switched before anyone signs in).
+pub(crate) fn changed_by(svc: &Service) -> String {
+    crate::auth::current_user(svc)
+        .map(|u| u.username)
+        .unwrap_or_else(|| "anonymous".into())
 }
 
 /// The changes that need `ChangeSettings` and an audit entry: (key, old, new), redacted.
-fn audited_changes(old: &Settings, new: &Settings) -> Vec<(&'static str, String, String)> {
+fn audited_changes(
+    old: &ConsoleSettings,
+    new: &ConsoleSettings,
+) -> Vec<(&'static str, String, String)> {
     let mut out = Vec::new();
     if old.feed_url != new.feed_url {
         out.push((K_URL, old.feed_url.clone(), new.feed_url.clone()));
@@ -299,7 +243,7 @@ fn audited_changes(old: &Settings, new: &Settings) -> Vec<(&'static str, String,
 }
 
 /// The settings as the page sees them.
-pub fn view(svc: &Service, s: &Settings) -> SettingsView {
+pub fn view(svc: &Service, s: &ConsoleSettings) -> SettingsView {
     SettingsView {
         feed_url: s.feed_url.clone(),
         effective_feed_url: svc.effective_feed_url(s),
@@ -332,11 +276,11 @@ pub fn update(svc: &Service, update: SettingsUpdate) -> Result<SettingsView, Api
     if !audited.is_empty() {
         crate::auth::require(svc, jiancha_workflow::auth::Action::ChangeSettings)?;
     }
-    let now = chrono_free_now();
-    store(&mut db, &old, &new, now)?;
+    let now = svc.clock().wall_secs();
+    store(&mut db, &old, &new, &changed_by(svc), now)?;
     for (key, was, is) in audited {
         if let Err(e) = crate::auth::audit_setting_change(svc, key, &was, &is) {
-            // Stored already; the local change log (app_settings_log) still has it.
+            // Stored already; the store's change log (settings_log) still has it.
             tracing::error!(key, error = %e.message, "audit entry for a setting change failed");
         }
     }
@@ -346,10 +290,8 @@ pub fn update(svc: &Service, update: SettingsUpdate) -> Result<SettingsView, Api
     Ok(view(svc, &new))
 }
 
-/// The wall clock in Unix seconds (the service is the edge; it may read it).
+/// The wall clock in Unix seconds, for callers without a [`Service`] at hand (the one place
+/// that reads it is `crate::clock`; with a service, use `svc.clock()`).
 pub(crate) fn chrono_free_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    crate::clock::system_secs()
 }

@@ -52,7 +52,6 @@ use jiancha_notify::{
     NewContact, NoticeAttempt, QuietPolicy, SendReceipt, SmsError, SmsGateway, SmsRequest,
     SmsState,
 };
-use jiancha_store::rusqlite::{params, OptionalExtension};
 use jiancha_store::Db;
 use jiancha_workflow::auth::{Action, Session, SystemActor};
 use jiancha_workflow::notices::{self, CallOutcome, Channel, NewNotice, Notice};
@@ -293,22 +292,8 @@ fn entries(c: &NoticeConfig) -> Vec<(&'static str, Option<String>, String)> {
 /// Reads the notice settings (defaults for missing keys; an unreadable stored value is an
 /// error naming its key).
 pub fn load(db: &Db) -> Result<NoticeConfig, ApiError> {
-    let mut stored: BTreeMap<String, String> = BTreeMap::new();
-    {
-        let mut st = db
-            .conn()
-            .prepare(
-                "SELECT key, value FROM app_settings WHERE key LIKE 'notice.%' OR key LIKE 'center.%'",
-            )
-            .map_err(internal)?;
-        let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(internal)?;
-        for r in rows {
-            let (k, v) = r.map_err(internal)?;
-            stored.insert(k, v);
-        }
-    }
+    let stored: BTreeMap<String, String> =
+        jiancha_store::settings::load_all(db.conn(), jiancha_store::settings::NOTICE)?;
     let d = NoticeConfig::default();
     let s = |k: &str, d: &str| stored.get(k).cloned().unwrap_or_else(|| d.to_string());
     let bad = |k: &str, v: &str| internal(format!("设置 {k} 的存储值无法读取: {v:?}"));
@@ -525,30 +510,33 @@ pub fn update(svc: &Service, u: &NoticeSettingsUpdate) -> Result<NoticeSettingsV
     let mut db = svc.db()?;
     let old = load(&db)?;
     let new = apply_update(&old, u)?;
-    let at = crate::settings::chrono_free_now();
+    let at = svc.clock().wall_secs();
+    let by = crate::settings::changed_by(svc);
     let (before, after) = (entries(&old), entries(&new));
-    let changes: Vec<crate::settings::Change> = before
+    // (key, value to store, shown before, shown after): secrets as their hint only.
+    let changes: Vec<_> = before
         .iter()
         .zip(&after)
         .filter(|(b, a)| b.1 != a.1)
-        .map(|(b, a)| crate::settings::Change {
-            key: a.0,
-            value: a.1.clone(),
-            old_shown: Some(b.2.clone()),
-            new_shown: Some(a.2.clone()),
-        })
+        .map(|(b, a)| (a.0, a.1.clone(), b.2.clone(), a.2.clone()))
         .collect();
-    crate::settings::write_changes(&mut db, &changes, at)?;
+    db.write(|tx| {
+        use jiancha_store::settings::Logged;
+        for (key, value, _, _) in &changes {
+            let logged = match *key {
+                "notice.secret" => Logged::Hint(token_hint),
+                "notice.app_key" => Logged::Hint(jiancha_notify::gateway::redact),
+                _ => Logged::Plain,
+            };
+            let ns = jiancha_store::settings::NOTICE;
+            jiancha_store::settings::set_raw(tx, ns, key, value.as_deref(), logged, &by, at)?;
+        }
+        Ok::<_, jiancha_store::StoreError>(())
+    })?;
     drop(db);
-    for c in &changes {
-        let shown = |v: &Option<String>| v.clone().unwrap_or_default();
-        if let Err(e) = crate::auth::audit_setting_change(
-            svc,
-            c.key,
-            &shown(&c.old_shown),
-            &shown(&c.new_shown),
-        ) {
-            tracing::error!(key = c.key, error = %e.message, "audit entry for a setting change failed");
+    for (key, _, was, is) in &changes {
+        if let Err(e) = crate::auth::audit_setting_change(svc, key, was, is) {
+            tracing::error!(key, error = %e.message, "audit entry for a setting change failed");
         }
     }
     tracing::info!(settings = ?new, "notice settings changed");
@@ -584,27 +572,9 @@ pub fn unavailable_reason(db: &Db) -> Option<String> {
 /// Cases already in 预警 when auto notices start are not all told at once: only those entering
 /// it from then on. The first pass stores the feed instant it started at.
 fn auto_since(db: &mut Db, feed_now: i64, now: DateTime<Utc>) -> Result<i64, ApiError> {
-    let since: Option<i64> = db
-        .conn()
-        .query_row(
-            "SELECT CAST(value AS INTEGER) FROM app_settings WHERE key = ?1",
-            [K_AUTO_SINCE],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(internal)?;
-    Ok(match since {
+    Ok(match K_AUTO_SINCE.get(db.conn())? {
         Some(s) => s,
-        None => {
-            db.write(|tx| {
-                tx.execute(
-                    "INSERT INTO app_settings (key, value, updated_at) VALUES (?1, ?2, ?3)",
-                    params![K_AUTO_SINCE, feed_now.to_string(), now.timestamp()],
-                )
-            })
-            .map_err(internal)?;
-            feed_now
-        }
+        None => db.write(|tx| K_AUTO_SINCE.get_or_insert(tx, &feed_now, "system", now.timestamp()))?,
     })
 }
 
@@ -929,7 +899,7 @@ fn test_message(svc: &Service, phone: &str) -> Result<(HttpSmsGateway, SmsReques
     let req = SmsRequest {
         phones: vec![phone.to_string()],
         values,
-        out_id: format!("test-{}", Utc::now().timestamp_millis()),
+        out_id: format!("test-{}", svc.clock().wall().timestamp_millis()),
     };
     Ok((gateway, req))
 }
@@ -1044,7 +1014,9 @@ const AUTO_BATCH: usize = 200;
 const ESCALATION_BATCH: usize = 500;
 /// Candidates read per page from the feed before filtering by the other owners.
 const PAGE: usize = 500;
-const K_AUTO_SINCE: &str = "notice.auto_since";
+/// Bookkeeping kept with the notice settings (not logged as a change).
+const K_AUTO_SINCE: jiancha_store::settings::Key<i64> =
+    jiancha_store::settings::Key::state(jiancha_store::settings::NOTICE, "notice.auto_since");
 /// Failed SMS to one person after which the chain stops for the case (the officer phones).
 const MAX_FAILURES: usize = 3;
 
@@ -1496,8 +1468,8 @@ fn handler_calls(db: &Db, case_id: &str) -> Result<Vec<NoticeAttempt>, ApiError>
 /// The dispatcher loop: a pass every `every` and whenever woken. Runs until the process ends.
 pub async fn run(svc: Arc<Service>, every: Duration) {
     loop {
-        let now = Utc::now();
-        let feed_now = svc.live().feed_now().unwrap_or(now.timestamp());
+        let now = svc.clock().wall();
+        let feed_now = svc.clock().now();
         match dispatch(&svc, now, feed_now).await {
             Ok(r) => {
                 if r.sent + r.failed + r.receipts + r.auto_notices + r.escalations > 0 {

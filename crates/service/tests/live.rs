@@ -121,14 +121,18 @@ fn the_token_is_never_shown_or_logged_in_full() {
     );
     // The change log keeps only the hint.
     let db = svc.db().unwrap();
-    let logged: Vec<String> = db
-        .conn()
-        .prepare("SELECT coalesce(old_value, '') || '|' || coalesce(new_value, '') FROM app_settings_log")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let logged: Vec<String> =
+        jiancha_store::settings::changes(db.conn(), Some(jiancha_store::settings::CONSOLE))
+            .unwrap()
+            .into_iter()
+            .map(|c| {
+                format!(
+                    "{}|{}",
+                    c.old_value.unwrap_or_default(),
+                    c.new_value.unwrap_or_default()
+                )
+            })
+            .collect();
     assert_eq!(logged, vec!["|••••wxyz".to_string()]);
     // Short tokens are hidden entirely.
     assert_eq!(settings::token_hint("abcd1234"), "••••");

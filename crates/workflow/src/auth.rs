@@ -15,8 +15,9 @@ use jiancha_store::rusqlite::Transaction;
 use jiancha_store::Db;
 
 use crate::db::accounts::{self as table, NewAccountRow, StoredAccount};
+use crate::settings_values;
 use crate::util::{fmt_instant, new_id, required};
-use crate::{audit, settings, Result, WorkflowError};
+use crate::{audit, Result, WorkflowError};
 
 pub use crate::db::accounts::AccountInfo;
 pub use crate::role::{Action, Role};
@@ -326,7 +327,7 @@ pub fn setup_first_admin(
             now,
         )
     })?;
-    let settings = settings::load(db.conn())?;
+    let settings = settings_values::load(db.conn())?;
     Ok(Session {
         account_id: id,
         username: username.trim().to_string(),
@@ -380,7 +381,7 @@ pub fn sign_in(
     let Some(acc) = acc.filter(|_| ok) else {
         return Err(WorkflowError::BadCredentials { username: tried });
     };
-    let settings = settings::load(db.conn())?;
+    let settings = settings_values::load(db.conn())?;
     Ok(Session {
         account_id: acc.id,
         username: acc.username,

@@ -35,6 +35,7 @@ pub mod numbering;
 pub mod redcard;
 mod role;
 pub mod settings;
+mod settings_values;
 pub mod util;
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use crate::db::cards as card_table;
 use crate::db::red_cases::{self as table, Change, NewRedCaseRow};
 use crate::journal::{self, Step, Transition};
 use crate::numbering::{self, LetterKind};
-use crate::settings::{self, Settings};
+use crate::settings::{self, WorkflowSettings};
 use crate::util::{cst_date, fmt_date, fmt_instant, new_id, optional, required, Attachment};
 use crate::{Result, WorkflowError};
 
@@ -70,7 +70,7 @@ pub fn next_state(state: RedState, action: RedAction) -> Option<RedState> {
 }
 
 /// Working days allowed for a state (None: nothing pending).
-pub fn step_days(state: RedState, s: &Settings) -> Option<u32> {
+pub fn step_days(state: RedState, s: &WorkflowSettings) -> Option<u32> {
     use RedState as S;
     let d = &s.red;
     match state {
@@ -105,7 +105,7 @@ fn load(conn: &Connection, id: &str) -> Result<RedCase> {
 
 fn due_for(
     state: RedState,
-    s: &Settings,
+    s: &WorkflowSettings,
     cal: &dyn WorkCalendar,
     now: DateTime<Utc>,
 ) -> Option<String> {

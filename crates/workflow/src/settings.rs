@@ -1,165 +1,19 @@
 //! Workflow settings: letter-number prefixes, deadlines in working days, session idle time.
-//! Stored as key/value rows in `wf_settings`; a missing key means its default. Every change
-//! goes through [`set`], which checks the admin role, validates the value and appends an audit
-//! entry with the old and new value (issue 7 item 3: every setting change is logged).
+//! Stored through the store's settings API (`jiancha_store::settings`, namespace `workflow`);
+//! a missing key means its default. The values, keys and validation live in
+//! `crate::settings_values` (re-exported here), which `auth` reads without importing this
+//! module (no import cycle). Every change goes through [`set`], which checks the admin role,
+//! validates the value and appends an audit entry with the old and new value (issue 7 item 3:
+//! every setting change is logged); the store's change log records it too.
 
 use chrono::{DateTime, Utc};
-use jiancha_store::rusqlite::{params, Connection, OptionalExtension};
+use jiancha_store::settings::Logged;
 use jiancha_store::Db;
 
 use crate::auth::{authorize, Action, Session};
-use crate::util::fmt_instant;
 use crate::{audit, Result, WorkflowError};
 
-/// Deadlines of the red-card steps, in working days from the day the step was entered
-/// (Art. B8; the measures set none, so these are **[decision]** defaults, configurable).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RedCardDeadlines {
-    /// Leader's approval of the investigation.
-    pub approval: u32,
-    /// Choosing direct investigation or issuing the 初步调查通知书 after approval.
-    pub route: u32,
-    /// Findings of the preliminary investigation (15, as complaint checks, Art. C5).
-    pub investigation: u32,
-    /// The center's proposal (初核了结 / 立案调查) after the findings.
-    pub proposal: u32,
-    /// The decision of the standing committee / office meeting.
-    pub decision: u32,
-    /// Handing a formal case over, or closing after the check.
-    pub conclusion: u32,
-    /// Filing the closed matter (建档备查, Art. B9).
-    pub filing: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
-    /// 效能告诫书 number prefix, e.g. `新监效告` → `新监效告〔2026〕12号`.
-    pub admonition_prefix: String,
-    /// 初步调查通知书 number prefix.
-    pub investigation_prefix: String,
-    /// Working days the unit has to report its rectification in writing (Art. B9).
-    pub rectification_days: u32,
-    /// The rectification deadline's warning starts this many working days before it.
-    pub rectification_warning_lead: u32,
-    pub red: RedCardDeadlines,
-    /// Minutes without activity after which a session locks.
-    pub idle_timeout_minutes: u32,
-    /// How long a leader's verified approval stays usable, in seconds.
-    pub approval_max_age_secs: u32,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            admonition_prefix: "新监效告".into(),
-            investigation_prefix: "新监初调".into(),
-            rectification_days: 10,
-            rectification_warning_lead: 2,
-            red: RedCardDeadlines {
-                approval: 2,
-                route: 2,
-                investigation: 15,
-                proposal: 5,
-                decision: 10,
-                conclusion: 5,
-                filing: 5,
-            },
-            idle_timeout_minutes: 15,
-            approval_max_age_secs: 300,
-        }
-    }
-}
-
-/// Every setting key, its meaning and bounds.
-pub const KEYS: &[(&str, &str)] = &[
-    ("admonition.prefix", "效能告诫书文号前缀"),
-    ("investigation.prefix", "初步调查通知书文号前缀"),
-    ("rectification.days", "整改报告期限（工作日）"),
-    ("rectification.warning_lead", "整改期限预警提前（工作日）"),
-    ("red.days.approval", "红牌：领导审批期限（工作日）"),
-    ("red.days.route", "红牌：确定调查方式期限（工作日）"),
-    ("red.days.investigation", "红牌：初步调查期限（工作日）"),
-    ("red.days.proposal", "红牌：提出建议期限（工作日）"),
-    ("red.days.decision", "红牌：研究决定期限（工作日）"),
-    ("red.days.conclusion", "红牌：移送或了结期限（工作日）"),
-    ("red.days.filing", "红牌：建档期限（工作日）"),
-    ("session.idle_minutes", "会话空闲锁定（分钟）"),
-    ("approval.max_age_secs", "领导审批凭证有效期（秒）"),
-];
-
-fn parse_days(key: &'static str, v: &str, min: u32, max: u32) -> Result<u32> {
-    match v.trim().parse::<u32>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(WorkflowError::invalid(
-            key,
-            format!("须为 {min} 到 {max} 之间的整数 (got {v:?})"),
-        )),
-    }
-}
-
-fn parse_prefix(key: &'static str, v: &str) -> Result<String> {
-    let t = v.trim();
-    let bad = t.is_empty()
-        || t.chars().count() > 16
-        || t.chars()
-            .any(|c| c.is_whitespace() || c.is_ascii_digit() || "〔〕[]号".contains(c));
-    if bad {
-        return Err(WorkflowError::invalid(
-            key,
-            format!("文号前缀须为 1–16 个字符，不含空白、数字、〔〕或“号” (got {v:?})"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
-/// Applies one key to a settings value (validating it).
-fn apply(s: &mut Settings, key: &str, v: &str) -> Result<()> {
-    match key {
-        "admonition.prefix" => s.admonition_prefix = parse_prefix("admonition.prefix", v)?,
-        "investigation.prefix" => s.investigation_prefix = parse_prefix("investigation.prefix", v)?,
-        "rectification.days" => s.rectification_days = parse_days("rectification.days", v, 1, 60)?,
-        "rectification.warning_lead" => {
-            s.rectification_warning_lead = parse_days("rectification.warning_lead", v, 0, 10)?
-        }
-        "red.days.approval" => s.red.approval = parse_days("red.days.approval", v, 1, 60)?,
-        "red.days.route" => s.red.route = parse_days("red.days.route", v, 1, 60)?,
-        "red.days.investigation" => {
-            s.red.investigation = parse_days("red.days.investigation", v, 1, 60)?
-        }
-        "red.days.proposal" => s.red.proposal = parse_days("red.days.proposal", v, 1, 60)?,
-        "red.days.decision" => s.red.decision = parse_days("red.days.decision", v, 1, 60)?,
-        "red.days.conclusion" => s.red.conclusion = parse_days("red.days.conclusion", v, 1, 60)?,
-        "red.days.filing" => s.red.filing = parse_days("red.days.filing", v, 1, 60)?,
-        "session.idle_minutes" => {
-            s.idle_timeout_minutes = parse_days("session.idle_minutes", v, 1, 480)?
-        }
-        "approval.max_age_secs" => {
-            s.approval_max_age_secs = parse_days("approval.max_age_secs", v, 10, 3600)?
-        }
-        _ => {
-            return Err(WorkflowError::invalid(
-                "key",
-                format!(
-                    "未知设置项 {key:?} (known: {})",
-                    KEYS.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
-                ),
-            ))
-        }
-    }
-    Ok(())
-}
-
-/// The settings in force (defaults for keys never set).
-pub fn load(conn: &Connection) -> Result<Settings> {
-    let mut s = Settings::default();
-    let mut st = conn.prepare("SELECT key, value FROM wf_settings")?;
-    let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    for row in rows {
-        let (k, v) = row?;
-        apply(&mut s, &k, &v).map_err(|e| WorkflowError::Corrupt(format!("setting {k}: {e}")))?;
-    }
-    Ok(s)
-}
+pub use crate::settings_values::{load, RedCardDeadlines, WorkflowSettings, KEYS};
 
 /// Changes one setting (admin only); logs old and new value.
 pub fn set(
@@ -168,10 +22,10 @@ pub fn set(
     key: &str,
     value: &str,
     now: DateTime<Utc>,
-) -> Result<Settings> {
+) -> Result<WorkflowSettings> {
     let actor = authorize(session, Action::ChangeSettings, now)?;
     let mut next = load(db.conn())?;
-    apply(&mut next, key, value)?;
+    crate::settings_values::apply(&mut next, key, value)?;
     if next.admonition_prefix == next.investigation_prefix {
         // Both kinds share the 文号 space on paper: equal prefixes would give two letters the
         // same number.
@@ -185,14 +39,15 @@ pub fn set(
     }
     let value = value.trim().to_string();
     db.write(|tx| {
-        let old: Option<String> = tx
-            .query_row("SELECT value FROM wf_settings WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?;
-        tx.execute(
-            "INSERT INTO wf_settings(key, value, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
-             updated_by = excluded.updated_by",
-            params![key, value, fmt_instant(now), actor.name],
+        // The store keeps the value and its change log; the audit chain gets the entry.
+        let old = jiancha_store::settings::set_raw(
+            tx,
+            jiancha_store::settings::WORKFLOW,
+            key,
+            Some(&value),
+            Logged::Plain,
+            &actor.name,
+            now.timestamp(),
         )?;
         let details = serde_json::json!({ "key": key, "old": old, "new": value }).to_string();
         audit::append(
@@ -209,4 +64,53 @@ pub fn set(
         Ok::<_, WorkflowError>(())
     })?;
     Ok(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{env, t0};
+
+    #[test]
+    fn a_change_goes_to_the_store_with_its_author_and_the_sessions_read_it() {
+        let mut e = env();
+        set(&mut e.db, &mut e.admin, "session.idle_minutes", "30", t0()).unwrap();
+        set(&mut e.db, &mut e.admin, "rectification.days", "6", t0()).unwrap();
+        set(&mut e.db, &mut e.admin, "rectification.days", "7", t0()).unwrap();
+        let log =
+            jiancha_store::settings::changes(e.db.conn(), Some(jiancha_store::settings::WORKFLOW))
+                .unwrap();
+        let shown: Vec<_> = log
+            .iter()
+            .map(|c| {
+                (
+                    c.key.as_str(),
+                    c.old_value.as_deref(),
+                    c.new_value.as_deref(),
+                    c.changed_by.as_deref(),
+                    c.at,
+                )
+            })
+            .collect();
+        let at = t0().timestamp();
+        assert_eq!(
+            shown,
+            vec![
+                ("session.idle_minutes", None, Some("30"), Some("admin"), at),
+                ("rectification.days", None, Some("6"), Some("admin"), at),
+                (
+                    "rectification.days",
+                    Some("6"),
+                    Some("7"),
+                    Some("admin"),
+                    at
+                ),
+            ]
+        );
+        // A new session takes the idle time from the same store.
+        let s =
+            crate::auth::sign_in(&mut e.db, "officer", crate::testkit::PW, "ws-1", t0()).unwrap();
+        assert!(!s.is_locked_at(t0() + chrono::Duration::minutes(29)));
+        assert!(s.is_locked_at(t0() + chrono::Duration::minutes(31)));
+    }
 }

@@ -160,7 +160,7 @@ fn deactivated_accounts_cannot_sign_in_or_approve() {
 #[test]
 fn idle_sessions_lock_and_unlock_with_the_password() {
     let mut e = env();
-    let idle = i64::from(settings::Settings::default().idle_timeout_minutes);
+    let idle = i64::from(settings::WorkflowSettings::default().idle_timeout_minutes);
     let later = t0() + Duration::minutes(idle - 1);
     auth::authorize(&mut e.officer, Action::View, later).unwrap();
     // Activity moved the idle window: still fine idle-1 minutes after the last action.

@@ -48,8 +48,10 @@ fn setup() -> T {
     }
     let officer = auth::sign_in(&mut db, "officer", PW, "ws-1", t).unwrap();
     let reviewer = auth::sign_in(&mut db, "reviewer", PW, "ws-3", t).unwrap();
-    // The cache rows a sync writes for one department and two overdue cases.
-    let c = db.conn();
+    // The cache rows a sync writes for one department and two overdue cases (through a
+    // connection of its own, as the sync: the service's handles read on query_only readers).
+    let sync_db = jiancha_store::Db::open(&svc.config().db_path).unwrap();
+    let c = sync_db.conn();
     c.execute("INSERT INTO departments VALUES ('D1','新城市市场监督管理局','city','650100','新城市','91650100MA000000XX','J1','市纪委监委派驻市场监管局纪检监察组',1,0,'{}')", []).unwrap();
     for (id, level, signal) in [("XK-1", 2, "yellow"), ("XK-2", 3, "red")] {
         let payload = serde_json::json!({

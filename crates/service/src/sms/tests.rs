@@ -27,7 +27,8 @@ struct T {
 
 /// A case of department D1 in 预警 since `began` (feed clock, Unix seconds).
 fn add_case(svc: &Service, id: &str, handler: &str, began: i64) {
-    let db = svc.db().unwrap();
+    // A connection of its own, as the sync (the service's handles read on query_only readers).
+    let db = jiancha_store::Db::open(&svc.config().db_path).unwrap();
     let c = db.conn();
     let seq: i64 = c
         .query_row(
@@ -72,7 +73,8 @@ async fn setup() -> T {
             t,
         )
         .unwrap();
-        db.conn().execute("INSERT INTO departments VALUES ('D1','新城市市场监督管理局','city','650100','新城市','91650100MA000000XX','J1','市纪委监委派驻市场监管局纪检监察组',1,0,'{}')", []).unwrap();
+        let sync_db = jiancha_store::Db::open(&svc.config().db_path).unwrap();
+        sync_db.conn().execute("INSERT INTO departments VALUES ('D1','新城市市场监督管理局','city','650100','新城市','91650100MA000000XX','J1','市纪委监委派驻市场监管局纪检监察组',1,0,'{}')", []).unwrap();
         wf_auth::sign_in(&mut db, "officer", PW, "ws-1", t).unwrap()
     };
     let gw = TestGateway::start(
@@ -379,7 +381,10 @@ async fn cases_entering_warning_are_told_automatically_and_escalate_to_chief_and
     add_case(&t.svc, "NEW-3", "王堃", 2_800);
     let r = dispatch(&t.svc, tue(9), 2_900).await.unwrap();
     assert_eq!(r.auto_notices, 1);
-    db.conn()
+    // As the evaluator would (a connection of its own: `db` reads on a query_only reader).
+    jiancha_store::Db::open(&t.svc.config().db_path)
+        .unwrap()
+        .conn()
         .execute(
             "UPDATE case_signals SET open = 0, signal = 'done' WHERE case_id = 'NEW-3'",
             [],
