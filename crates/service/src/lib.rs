@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod calendar_store;
 pub mod cases;
+pub mod commands;
 pub mod dashboard;
 pub mod error;
 pub mod letters;
