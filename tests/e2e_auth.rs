@@ -70,7 +70,7 @@ async fn create_account(c: &Client, username: &str, name: &str, role_label: &str
 }
 
 /// Calls a command over the real IPC from the page, as a tampered page could; returns the
-/// rejection's `code` (or "ok").
+/// rejection's `code` (or "ok"). `args` as `ipc.ts` sends them: `{ "req": <request> }`.
 async fn ipc_code(c: &Client, command: &str, args: serde_json::Value) -> String {
     let script = r#"
         const [command, args, done] = arguments;
@@ -90,7 +90,7 @@ async fn first_case(c: &Client, level: &str) -> String {
     let script = r#"
         const [level, done] = arguments;
         const filter = { level, region_code: null, dept_id: null, item_code: null, handler: null, from: null, to: null, text: null };
-        window.__TAURI_INTERNALS__.invoke('queue_page', { filter, page: { offset: 0, limit: 5 } })
+        window.__TAURI_INTERNALS__.invoke('queue_page', { req: { filter, page: { offset: 0, limit: 5 } } })
             .then((p) => done(p.rows.length ? p.rows[0].case_id : ''), (e) => done(''));
     "#;
     loop {
@@ -188,7 +188,7 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         ipc_code(
             &c,
             "auth_leader_approval",
-            serde_json::json!({ "username": "wang", "password": "officer-pass-1" })
+            serde_json::json!({ "req": { "username": "wang", "password": "officer-pass-1" } })
         )
         .await,
         "forbidden"
@@ -210,7 +210,7 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         ipc_code(
             &c,
             "audit_page",
-            serde_json::json!({ "offset": 0, "limit": 10 })
+            serde_json::json!({ "req": { "offset": 0, "limit": 10 } })
         )
         .await,
         "unauthenticated"
@@ -258,7 +258,7 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         ipc_code(
             &c,
             "letters_take_up_card",
-            serde_json::json!({ "caseId": case, "color": "yellow" })
+            serde_json::json!({ "req": { "case_id": case, "color": "yellow" } })
         )
         .await,
         "forbidden"
@@ -275,14 +275,14 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         .find(Locator::Css("[data-testid=accounts-table]"))
         .await
         .is_err());
-    let request = serde_json::json!({ "request": {
+    let request = serde_json::json!({ "req": {
         "username": "mallory", "display_name": "x", "role": "admin", "password": "long-enough-1" } });
     assert_eq!(ipc_code(&c, "accounts_create", request).await, "forbidden");
     assert_eq!(
         ipc_code(
             &c,
             "accounts_set_active",
-            serde_json::json!({ "username": "wang", "active": false })
+            serde_json::json!({ "req": { "username": "wang", "active": false } })
         )
         .await,
         "forbidden"

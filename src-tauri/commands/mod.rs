@@ -1,18 +1,12 @@
-//! IPC commands: one line each, forwarding to the service on a blocking thread.
-//! One module per area. Every command here must also be listed in `COMMANDS` in
-//! `src-tauri/build.rs` and granted in `src-tauri/capabilities/main.json`
-//! (`tests/capabilities.rs` checks all three agree).
+//! IPC commands, generated from the one command list (`jiancha_api::for_each_command!`):
+//! each is an `async` Tauri command taking one argument `req` (the command's request
+//! type; none for commands without one) that runs `jiancha_api::Handlers` on the service off
+//! the main thread. `generate_handler!` registers exactly the list, `src-tauri/build.rs`
+//! registers `jiancha_api::COMMANDS` with Tauri and writes the capability granting them
+//! (`tests/capabilities.rs` checks all three agree). To add a command, add it to the list in
+//! `crates/api/src/commands.rs` and its handler in `crates/service/src/commands/<area>.rs`.
 
-mod app;
-mod auth;
-mod calendar;
-mod letters;
-mod queues;
-mod settings;
-mod sms;
-mod sync;
-
-use jiancha_api::ApiError;
+use jiancha_api::{ApiError, Handlers};
 use tauri::State;
 
 use crate::AppState;
@@ -28,66 +22,27 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(jiancha_service::internal)?
 }
 
-pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        app::app_info,
-        letters::letters_case,
-        letters::letters_list,
-        letters::letters_red_queue,
-        letters::letters_take_up_card,
-        letters::letters_raise_card,
-        letters::letters_relieve_card,
-        letters::letters_admonition_draft,
-        letters::letters_admonition_get,
-        letters::letters_admonition_edit,
-        letters::letters_admonition_step,
-        letters::letters_red_submit,
-        letters::letters_red_approval,
-        letters::letters_red_step,
-        letters::letters_red_decision,
-        letters::letters_red_get,
-        letters::letters_measure,
-        letters::letters_phone_call,
-        letters::letters_queue_sms,
-        sms::notice_settings_get,
-        sms::notice_settings_update,
-        sms::sms_contacts_list,
-        sms::sms_contacts_import,
-        sms::sms_contact_delete,
-        sms::sms_contacts_missing,
-        sms::sms_test_send,
-        queues::queue_page,
-        queues::queue_counts,
-        queues::finding_page,
-        queues::department_tree,
-        queues::item_options,
-        queues::case_detail,
-        queues::dashboard,
-        auth::auth_status,
-        auth::auth_touch,
-        auth::auth_setup_admin,
-        auth::auth_sign_in,
-        auth::auth_sign_out,
-        auth::auth_lock,
-        auth::auth_unlock,
-        auth::auth_change_password,
-        auth::auth_leader_approval,
-        auth::accounts_list,
-        auth::accounts_create,
-        auth::accounts_set_active,
-        auth::accounts_reset_password,
-        auth::audit_page,
-        auth::audit_verify,
-        calendar::calendar_year,
-        calendar::calendar_history,
-        calendar::calendar_import,
-        calendar::calendar_edit_day,
-        sync::sync_status,
-        sync::sync_now,
-        sync::sync_departments,
-        sync::quarantine_page,
-        sync::quarantine_record,
-        settings::settings_get,
-        settings::settings_update,
-    ]
+/// One Tauri command per entry of the list, and the handler registering them all.
+macro_rules! shell_commands {
+    ($( $area:ident { $( $(#[$doc:meta])* $name:ident ( $($req:ty)? ) -> $resp:ty; )* } )*) => {
+        $($(
+            $(#[$doc])*
+            #[tauri::command]
+            async fn $name(
+                state: State<'_, AppState>,
+                $(req: $req,)?
+            ) -> Result<$resp, ApiError> {
+                blocking(state, move |svc| {
+                    Handlers::$name(svc $(, std::convert::identity::<$req>(req))?)
+                })
+                .await
+            }
+        )*)*
+
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($($name,)*)*]
+        }
+    };
 }
+
+jiancha_api::for_each_command!(shell_commands);

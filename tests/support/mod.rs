@@ -414,7 +414,9 @@ pub async fn wait_text(
 
 // ---- IPC and navigation helpers shared by the workflow E2E tests ----
 
-/// Calls a command over the page's IPC bridge (for set-up steps another E2E covers).
+/// Calls a command over the page's IPC bridge (for set-up steps another E2E covers). `args`
+/// is what the page's `ipc.ts` sends: `{ "req": <the command's request> }`, or `{}` for
+/// commands without one (the list: `crates/api/src/commands.rs`).
 pub async fn ipc(c: &Client, command: &str, args: serde_json::Value) -> serde_json::Value {
     let script = r#"
         const [command, args, done] = arguments;
@@ -432,7 +434,7 @@ pub async fn create_account(c: &Client, username: &str, name: &str, role: &str, 
     let r = ipc(
         c,
         "accounts_create",
-        serde_json::json!({ "request": { "username": username, "display_name": name, "role": role, "password": password } }),
+        serde_json::json!({ "req": { "username": username, "display_name": name, "role": role, "password": password } }),
     )
     .await;
     assert!(r.get("ok").is_some(), "create {username}: {r}");
@@ -446,7 +448,7 @@ pub async fn first_case(c: &Client, level: &str) -> String {
         let r = ipc(
             c,
             "queue_page",
-            serde_json::json!({ "filter": filter, "page": { "offset": 0, "limit": 5 } }),
+            serde_json::json!({ "req": { "filter": filter, "page": { "offset": 0, "limit": 5 } } }),
         )
         .await;
         if let Some(id) = r.pointer("/ok/rows/0/case_id").and_then(|v| v.as_str()) {

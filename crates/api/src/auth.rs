@@ -120,3 +120,55 @@ pub struct AuditVerifyReport {
     pub entries: i64,
     pub first_bad: Option<AuditBadEntry>,
 }
+
+/// `auth_setup_admin`: the first administrator (first run only).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct SetupAdminRequest {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+/// A username and password: `auth_sign_in`, and `auth_leader_approval` (the leader's own,
+/// typed at that moment).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+/// `auth_unlock`: the signed-in user's password.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct UnlockRequest {
+    pub password: String,
+}
+
+/// `auth_change_password`: one's own password.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct ChangePasswordRequest {
+    pub current: String,
+    pub new_password: String,
+}
+
+/// `accounts_set_active`: deactivate or reactivate an account.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct SetAccountActiveRequest {
+    pub username: String,
+    pub active: bool,
+}
+
+/// `accounts_reset_password`: an administrator sets another account's password.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct ResetPasswordRequest {
+    pub username: String,
+    pub new_password: String,
+}
+
+/// `audit_page`: entries `offset .. offset + limit`, newest first.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct AuditPageRequest {
+    #[ts(type = "number")]
+    pub offset: i64,
+    #[ts(type = "number")]
+    pub limit: i64,
+}

@@ -199,3 +199,9 @@ pub struct CalendarEditEntry {
     pub reason: String,
     pub days: Vec<CalendarEditDay>,
 }
+
+/// `calendar_year`: the effective calendar of one year.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct CalendarYearRequest {
+    pub year: i32,
+}

@@ -34,9 +34,11 @@ pub struct AttachmentDto {
 pub struct CardDto {
     pub id: String,
     /// `yellow` | `red`.
+    #[ts(as = "CardColor")]
     pub color: String,
     pub color_label: String,
     /// `signal` (from the case clock) | `manual` (Art. B4).
+    #[ts(as = "CardOrigin")]
     pub origin: String,
     pub case_id: Option<String>,
     pub unit: String,
@@ -46,6 +48,7 @@ pub struct CardDto {
     pub description: String,
     pub signal_at: Option<String>,
     /// `active` | `exempted` | `revoked`.
+    #[ts(as = "CardState")]
     pub state: String,
     pub state_label: String,
     pub raised_at: String,
@@ -62,6 +65,7 @@ pub struct AdmonitionDto {
     pub unit: String,
     pub addressee: String,
     pub body: String,
+    #[ts(as = "AdmonitionState")]
     pub state: String,
     pub state_label: String,
     /// 文号 once assigned.
@@ -73,6 +77,7 @@ pub struct AdmonitionDto {
     /// CST date the unit's written report is due.
     pub report_due: Option<String>,
     /// `not_issued` | `on_time` | `warning` | `overdue` | `received`.
+    #[ts(as = "RectificationSignal")]
     pub rectification: String,
     pub rectification_label: String,
     pub report_received_at: Option<String>,
@@ -94,6 +99,7 @@ pub struct RedCaseDto {
     pub case_id: Option<String>,
     pub unit: String,
     pub summary: String,
+    #[ts(as = "RedState")]
     pub state: String,
     pub state_label: String,
     pub state_since: String,
@@ -106,12 +112,14 @@ pub struct RedCaseDto {
     pub approval_opinion: Option<String>,
     pub rejection_reason: Option<String>,
     /// `direct` | `notice`.
+    #[ts(as = "Option<RedRoute>")]
     pub route: Option<String>,
     pub investigators: Option<String>,
     pub notice_number: Option<String>,
     pub notice_addressee: Option<String>,
     pub findings: Option<String>,
     /// `close_after_check` (初核了结) | `open_case` (立案调查), as proposed.
+    #[ts(as = "Option<RedOutcome>")]
     pub proposal: Option<String>,
     pub proposal_reason: Option<String>,
     /// The decision: outcome, body, date, minutes number (one line).
@@ -132,7 +140,9 @@ pub struct NoticeDto {
     pub handler: String,
     pub phone: Option<String>,
     /// `sms` | `phone`.
+    #[ts(as = "NoticeChannel")]
     pub channel: String,
+    #[ts(as = "NoticeState")]
     pub state: String,
     pub state_label: String,
     pub created_at: String,
@@ -148,9 +158,11 @@ pub struct NoticeDto {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct MeasureDto {
     pub id: String,
+    #[ts(as = "TargetKind")]
     pub target_kind: String,
     pub target_name: String,
     pub unit: String,
+    #[ts(as = "MeasureKind")]
     pub kind: String,
     pub kind_label: String,
     pub decided_on: String,
@@ -165,6 +177,7 @@ pub struct MeasureDto {
 pub struct CaseLettersDto {
     pub case_id: String,
     /// The clock's current signal of the case: `normal|warning|yellow|red|done`, if evaluated.
+    #[ts(as = "Option<CaseSignal>")]
     pub signal: Option<String>,
     pub cards: Vec<CardDto>,
     pub admonitions: Vec<AdmonitionDto>,
@@ -184,6 +197,7 @@ pub struct CaseLettersDto {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct LetterFilter {
     /// `admonition` | `investigation-notice`; none = both.
+    #[ts(as = "Option<LetterKind>")]
     pub kind: Option<String>,
     pub state: Option<String>,
     pub unit: Option<String>,
@@ -196,6 +210,7 @@ pub struct LetterFilter {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct LetterRow {
     /// `admonition` | `investigation-notice`.
+    #[ts(as = "LetterKind")]
     pub kind: String,
     pub kind_label: String,
     /// The admonition's or the red-card matter's id.
@@ -217,6 +232,7 @@ pub struct LetterRow {
 /// A new manual card (Art. B4).
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct ManualCardInput {
+    #[ts(as = "CardColor")]
     pub color: String,
     pub situation: String,
     pub case_id: Option<String>,
@@ -231,8 +247,10 @@ pub struct ManualCardInput {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct DecisionInput {
     /// `close_after_check` | `open_case`.
+    #[ts(as = "RedOutcome")]
     pub outcome: String,
     /// `standing_committee` | `directors_meeting`.
+    #[ts(as = "DecisionBody")]
     pub body: String,
     /// CST date, YYYY-MM-DD.
     pub date: String,
@@ -243,12 +261,300 @@ pub struct DecisionInput {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct MeasureInput {
     /// `person` | `unit`.
+    #[ts(as = "TargetKind")]
     pub target_kind: String,
     pub target_name: String,
     pub unit: String,
+    #[ts(as = "MeasureKind")]
     pub kind: String,
     pub decided_on: String,
     pub decision_doc: String,
     pub decision_file: Option<String>,
     pub source_id: Option<String>,
+}
+
+// ---------------------------------------------------------------- codes
+
+code_enum! {
+    /// A card's colour (Art. B5 (2) 黄牌, (3) 红牌).
+    pub enum CardColor { Yellow = "yellow", Red = "red" }
+}
+
+code_enum! {
+    /// Where a card came from: the case clock (Art. B5) or an officer (Art. B4).
+    pub enum CardOrigin { Signal = "signal", Manual = "manual" }
+}
+
+code_enum! {
+    pub enum CardState { Active = "active", Exempted = "exempted", Revoked = "revoked" }
+}
+
+code_enum! {
+    /// What a leader-approved relief does to a card: 免责 or 撤销.
+    pub enum CardAction { Exempt = "exempt", Revoke = "revoke" }
+}
+
+code_enum! {
+    /// Grounds for exemption or revocation (预警纠错办法, the exemptions after Art. B10).
+    pub enum ReliefGround {
+        FalsifiedMaterial = "falsified_material",
+        ForceMajeure = "force_majeure",
+        Other = "other",
+    }
+}
+
+code_enum! {
+    pub enum AdmonitionState {
+        Draft = "draft",
+        Numbered = "numbered",
+        Issued = "issued",
+        ReportReceived = "report_received",
+        Filed = "filed",
+        Discarded = "discarded",
+    }
+}
+
+code_enum! {
+    /// The rectification deadline's own signal (Art. B9).
+    pub enum RectificationSignal {
+        NotIssued = "not_issued",
+        OnTime = "on_time",
+        Warning = "warning",
+        Overdue = "overdue",
+        Received = "received",
+    }
+}
+
+code_enum! {
+    /// The state of a red-card matter (Art. B8).
+    pub enum RedState {
+        PendingApproval = "pending_approval",
+        Rejected = "rejected",
+        Approved = "approved",
+        Investigating = "investigating",
+        NoticeIssued = "notice_issued",
+        FindingsRecorded = "findings_recorded",
+        Proposed = "proposed",
+        AwaitingHandover = "awaiting_handover",
+        AwaitingClosure = "awaiting_closure",
+        HandedOver = "handed_over",
+        Closed = "closed",
+        Filed = "filed",
+    }
+}
+
+code_enum! {
+    /// How a red-card matter is investigated: by the centre itself, or by a 初步调查通知书.
+    pub enum RedRoute { Direct = "direct", Notice = "notice" }
+}
+
+code_enum! {
+    /// The proposal, and the decision, after the preliminary check (Art. B8).
+    pub enum RedOutcome { CloseAfterCheck = "close_after_check", OpenCase = "open_case" }
+}
+
+code_enum! {
+    /// Who decides (Art. B8): 纪委常委会 or 监察局长办公会.
+    pub enum DecisionBody {
+        StandingCommittee = "standing_committee",
+        DirectorsMeeting = "directors_meeting",
+    }
+}
+
+code_enum! {
+    pub enum NoticeChannel { Sms = "sms", Phone = "phone" }
+}
+
+code_enum! {
+    pub enum NoticeState {
+        Pending = "pending",
+        Sent = "sent",
+        Delivered = "delivered",
+        Failed = "failed",
+        PhoneRecorded = "phone_recorded",
+    }
+}
+
+code_enum! {
+    /// What came of a phone call (Art. B6).
+    pub enum CallOutcome {
+        Reached = "reached",
+        NoAnswer = "no_answer",
+        WrongNumber = "wrong_number",
+        Other = "other",
+    }
+}
+
+code_enum! {
+    /// Accountability measures, 预警纠错办法 第十条 (一)–(五).
+    pub enum MeasureKind {
+        AdmonitionTalk = "admonition_talk",
+        EfficiencyAdmonition = "efficiency_admonition",
+        WrittenSelfExamination = "self_examination",
+        CirculatedCriticism = "circulated_criticism",
+        SuspensionForExamination = "suspension",
+        Transfer = "transfer",
+    }
+}
+
+code_enum! {
+    pub enum TargetKind { Person = "person", Unit = "unit" }
+}
+
+code_enum! {
+    /// The two kinds of letter in the 文书 list.
+    pub enum LetterKind { Admonition = "admonition", InvestigationNotice = "investigation-notice" }
+}
+
+code_enum! {
+    /// The case clock's current signal (`jiancha_calendar::Signal`).
+    pub enum CaseSignal {
+        Normal = "normal",
+        Warning = "warning",
+        Yellow = "yellow",
+        Red = "red",
+        Done = "done",
+    }
+}
+
+// ---------------------------------------------------------------- requests
+
+/// `letters_take_up_card`: register the card the clock raised on a case (Art. B5).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct TakeUpCardRequest {
+    pub case_id: String,
+    pub color: CardColor,
+}
+
+/// `letters_relieve_card`: exempt or revoke a card, with a leader's approval id.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct RelieveCardRequest {
+    pub card_id: String,
+    pub action: CardAction,
+    pub ground: ReliefGround,
+    pub reason: String,
+    /// From `auth_leader_approval` (used once).
+    pub approval_id: String,
+}
+
+/// `letters_admonition_draft`: a 效能告诫书 from active yellow cards of one unit (Art. B7).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct AdmonitionDraftRequest {
+    pub card_ids: Vec<String>,
+}
+
+/// `letters_admonition_edit`: the addressee and body of a draft or numbered letter.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct AdmonitionEditRequest {
+    pub id: String,
+    pub addressee: String,
+    pub body: String,
+}
+
+/// One step of a 效能告诫书 (Arts. B7, B9), tagged by `step`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum AdmonitionStep {
+    /// Assign the 文号.
+    Number,
+    /// Sign and issue: renders the DOCX and PDF.
+    Issue,
+    /// Record the unit's written rectification report (the file chosen in the page).
+    ReceiveReport { report_path: String },
+    /// 建档备查.
+    File,
+    /// Discard a draft or numbered letter.
+    Discard { reason: String },
+}
+
+/// `letters_admonition_step`: `{ id, step: "issue" }`, `{ id, step: "discard", reason }`, ….
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct AdmonitionStepRequest {
+    pub id: String,
+    #[serde(flatten)]
+    pub step: AdmonitionStep,
+}
+
+/// `letters_red_submit`: submit a red card for the leader's approval (Art. B8).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct RedSubmitRequest {
+    pub card_id: String,
+    pub summary: String,
+}
+
+/// `letters_red_approval`: the leader's decision on investigating, with the approval id the
+/// leader's credentials gave at that moment.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct RedApprovalRequest {
+    pub id: String,
+    pub approve: bool,
+    /// The opinion when approving, the reason when not.
+    pub text: String,
+    pub approval_id: String,
+}
+
+/// One step of a red-card matter (Art. B8), tagged by `step`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum RedStep {
+    /// The centre investigates directly.
+    Investigate { investigators: String },
+    /// A 初步调查通知书 to the unit; an empty addressee = the unit's discipline body.
+    IssueNotice { addressee: String },
+    /// Render the notice's DOCX and PDF again (e.g. after they were removed from disk).
+    RenderNotice,
+    /// What the investigation found, with documents chosen in the page.
+    Findings {
+        findings: String,
+        paths: Vec<String>,
+    },
+    /// The centre's proposal.
+    Propose { outcome: RedOutcome, reason: String },
+    /// After a decision to open a case: handed over to `to`.
+    HandOver { to: String },
+    /// After a decision to close: the closing note.
+    Close { note: String },
+    /// 建档备查.
+    File,
+}
+
+/// `letters_red_step`: `{ id, step: "propose", outcome, reason }`, ….
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct RedStepRequest {
+    pub id: String,
+    #[serde(flatten)]
+    pub step: RedStep,
+}
+
+/// `letters_red_decision`: the decision of the standing committee / office meeting.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct RedDecisionRequest {
+    pub id: String,
+    pub decision: DecisionInput,
+}
+
+/// `letters_red_queue`: the red-card matters, optionally of one state.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct RedQueueRequest {
+    pub state: Option<RedState>,
+}
+
+/// `letters_phone_call`: a warning notice given by phone (Art. B6).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct PhoneCallRequest {
+    pub case_id: String,
+    /// Who was called.
+    pub handler: String,
+    /// RFC 3339 instant; empty = now.
+    pub called_at: String,
+    pub outcome: CallOutcome,
+    pub note: String,
+}
+
+/// `letters_queue_sms`: a warning SMS to the handler (the number from the directory when
+/// `phone` is empty).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct QueueSmsRequest {
+    pub case_id: String,
+    pub phone: String,
 }

@@ -4,10 +4,37 @@
 //! `ui/src/bindings/` and fails when the committed file differs (see `tests/bindings.rs`).
 //! Only this crate and the app shell know these shapes; domain crates never see them.
 
-pub mod queues;
-
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// An enum of stable codes: serialized as the code, TypeScript as the union of the codes,
+/// with `ALL` and `code()`. The codes are the workflow crate's (`crates/service/src/commands`
+/// tests check that both sides list the same ones).
+macro_rules! code_enum {
+    (
+        $(#[$m:meta])*
+        pub enum $name:ident { $( $(#[$vm:meta])* $var:ident = $code:literal ),+ $(,)? }
+    ) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        pub enum $name {
+            $( $(#[$vm])* #[serde(rename = $code)] $var ),+
+        }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+
+            /// The code this variant crosses IPC (and is stored) as.
+            pub fn code(self) -> &'static str {
+                match self { $( $name::$var => $code ),+ }
+            }
+        }
+    };
+}
+
+pub mod commands;
+pub mod queues;
 
 pub mod settings;
 pub mod sms;
@@ -18,7 +45,14 @@ pub mod letters;
 
 pub mod calendar;
 
+pub use commands::{commands_ts, Handlers, COMMANDS};
 pub use jiancha_error::{ApiError, ErrorCode};
+
+/// A record by its id (`letters_admonition_get`, `letters_red_get`).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct IdRequest {
+    pub id: String,
+}
 
 /// What the console shows about itself (the title bar, the settings screen).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -35,8 +69,9 @@ pub struct AppInfo {
     pub schema_version: i64,
 }
 
-/// Every IPC type, as `(file name, TypeScript source)`: what `ui/src/bindings/` must hold.
-/// Add each new DTO here; `tests/bindings.rs` fails when the committed files drift.
+/// Every IPC type, as `(file name, TypeScript source)`: what `ui/src/bindings/` must hold,
+/// with `commands.ts` (the command map, [`commands_ts`]). Add each new DTO here;
+/// `tests/bindings.rs` fails when the committed files drift.
 pub fn bindings() -> Vec<(String, String)> {
     macro_rules! all {
         ($($t:ty),* $(,)?) => {
@@ -46,10 +81,11 @@ pub fn bindings() -> Vec<(String, String)> {
             )),*]
         };
     }
-    all![
+    let mut files = all![
         ApiError,
         ErrorCode,
         AppInfo,
+        IdRequest,
         queues::CardLevel,
         queues::PageRequest,
         queues::QueueFilter,
@@ -129,5 +165,57 @@ pub fn bindings() -> Vec<(String, String)> {
         calendar::CalendarChangeResult,
         calendar::CalendarEditDay,
         calendar::CalendarEditEntry,
-    ]
+        calendar::CalendarYearRequest,
+        queues::QueuePageRequest,
+        queues::FindingPageRequest,
+        queues::ItemOptionsRequest,
+        queues::CaseRequest,
+        auth::SetupAdminRequest,
+        auth::Credentials,
+        auth::UnlockRequest,
+        auth::ChangePasswordRequest,
+        auth::SetAccountActiveRequest,
+        auth::ResetPasswordRequest,
+        auth::AuditPageRequest,
+        sms::ContactsImportRequest,
+        sms::ContactDeleteRequest,
+        sms::MissingContactsRequest,
+        sms::SmsTestRequest,
+        sync::QuarantinePageRequest,
+        sync::QuarantineRecordRequest,
+        letters::CardColor,
+        letters::CardOrigin,
+        letters::CardState,
+        letters::CardAction,
+        letters::ReliefGround,
+        letters::AdmonitionState,
+        letters::RectificationSignal,
+        letters::RedState,
+        letters::RedRoute,
+        letters::RedOutcome,
+        letters::DecisionBody,
+        letters::NoticeChannel,
+        letters::NoticeState,
+        letters::CallOutcome,
+        letters::MeasureKind,
+        letters::TargetKind,
+        letters::LetterKind,
+        letters::CaseSignal,
+        letters::TakeUpCardRequest,
+        letters::RelieveCardRequest,
+        letters::AdmonitionDraftRequest,
+        letters::AdmonitionEditRequest,
+        letters::AdmonitionStep,
+        letters::AdmonitionStepRequest,
+        letters::RedSubmitRequest,
+        letters::RedApprovalRequest,
+        letters::RedStep,
+        letters::RedStepRequest,
+        letters::RedDecisionRequest,
+        letters::RedQueueRequest,
+        letters::PhoneCallRequest,
+        letters::QueueSmsRequest,
+    ];
+    files.push(("commands.ts".into(), commands_ts()));
+    files
 }

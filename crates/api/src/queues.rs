@@ -304,3 +304,29 @@ pub struct DeptCardCount {
     #[ts(type = "number")]
     pub red: u64,
 }
+
+/// `queue_page`: one page of a card queue.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct QueuePageRequest {
+    pub filter: QueueFilter,
+    pub page: PageRequest,
+}
+
+/// `finding_page`: one page of integrity findings.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct FindingPageRequest {
+    pub filter: FindingFilter,
+    pub page: PageRequest,
+}
+
+/// `item_options`: the item catalogue, of one department or of all.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct ItemOptionsRequest {
+    pub dept_id: Option<String>,
+}
+
+/// One case, by its 办件编号 (`case_detail`, `letters_case`).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct CaseRequest {
+    pub case_id: String,
+}

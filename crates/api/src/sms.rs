@@ -178,3 +178,29 @@ pub struct MissingContactDto {
     #[ts(type = "number")]
     pub open_cards: i64,
 }
+
+/// `sms_contacts_import`: directory lines `部门编码,角色,姓名,手机号码` (all or nothing).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct ContactsImportRequest {
+    pub text: String,
+}
+
+/// `sms_contact_delete`: one directory entry.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct ContactDeleteRequest {
+    #[ts(type = "number")]
+    pub id: i64,
+}
+
+/// `sms_contacts_missing`: at most `limit` handlers, most open cards first.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct MissingContactsRequest {
+    #[ts(type = "number")]
+    pub limit: i64,
+}
+
+/// `sms_test_send`: one test message to `phone`, now.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct SmsTestRequest {
+    pub phone: String,
+}

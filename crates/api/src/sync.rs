@@ -194,3 +194,18 @@ pub struct QuarantineRecord {
     pub item: QuarantineItem,
     pub raw: String,
 }
+
+/// `quarantine_page`: quarantined records `offset .. offset + limit` (limit 1–200).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct QuarantinePageRequest {
+    #[ts(type = "number")]
+    pub offset: u64,
+    pub limit: u32,
+}
+
+/// `quarantine_record`: one quarantined record.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct QuarantineRecordRequest {
+    #[ts(type = "number")]
+    pub id: i64,
+}

@@ -1288,7 +1288,9 @@ pub fn list_letters(
 // leader approvals by the id the approval dialog returned. Each inner function authorises the
 // precise workflow action again; the outer check gives the uniform "not signed in / locked".
 
-fn in_session<T>(
+/// Runs `f` in the signed-in session once it may perform `action` (Art. A8). The IPC
+/// commands (`crate::commands::letters`) open every letter operation through this.
+pub(crate) fn in_session<T>(
     svc: &Service,
     action: Action,
     f: impl FnOnce(&mut Session, DateTime<Utc>) -> Result<T, ApiError>,
@@ -1301,7 +1303,8 @@ fn in_session<T>(
     out.unwrap_or_else(|| Err(internal("session callback did not run")))
 }
 
-fn with_leader<T>(
+/// As [`in_session`], with the leader's one-time approval `approval_id` for `action`.
+pub(crate) fn with_leader<T>(
     svc: &Service,
     action: Action,
     approval_id: &str,
@@ -1315,38 +1318,58 @@ fn with_leader<T>(
     out.unwrap_or_else(|| Err(internal("approval callback did not run")))
 }
 
+// ---------------------------------------------------------------- legacy entry points
+
+// The positional-string entry points the shell used before the typed commands
+// (`crate::commands::letters`, one dispatch per command). Kept for tests only: the tests of
+// `crate::auth` and `crate::letters` still call them; new code and tests use
+// `jiancha_api::Handlers` on `Service`.
+
 /// The case screen's cards, letters, investigations, notices and measures.
-pub fn cmd_case(svc: &Service, case_id: &str) -> Result<CaseLettersDto, ApiError> {
+#[cfg(test)]
+pub(crate) fn cmd_case(svc: &Service, case_id: &str) -> Result<CaseLettersDto, ApiError> {
     in_session(svc, Action::View, |s, now| {
         case_letters(svc, s, case_id, now)
     })
 }
 
 /// The 文书 list.
-pub fn cmd_list(svc: &Service, filter: &LetterFilter) -> Result<Vec<LetterRow>, ApiError> {
+#[cfg(test)]
+pub(crate) fn cmd_list(svc: &Service, filter: &LetterFilter) -> Result<Vec<LetterRow>, ApiError> {
     in_session(svc, Action::View, |s, now| {
         list_letters(svc, s, filter, now)
     })
 }
 
 /// The red-card investigation queue.
-pub fn cmd_red_queue(svc: &Service, state: Option<&str>) -> Result<Vec<RedCaseDto>, ApiError> {
+#[cfg(test)]
+pub(crate) fn cmd_red_queue(
+    svc: &Service,
+    state: Option<&str>,
+) -> Result<Vec<RedCaseDto>, ApiError> {
     in_session(svc, Action::View, |s, now| red_queue(svc, s, state, now))
 }
 
-pub fn cmd_take_up_card(svc: &Service, case_id: &str, color: &str) -> Result<CardDto, ApiError> {
+#[cfg(test)]
+pub(crate) fn cmd_take_up_card(
+    svc: &Service,
+    case_id: &str,
+    color: &str,
+) -> Result<CardDto, ApiError> {
     in_session(svc, Action::RegisterSignalCard, |s, now| {
         take_up_signal_card(svc, s, case_id, color, now)
     })
 }
 
-pub fn cmd_raise_card(svc: &Service, input: &ManualCardInput) -> Result<CardDto, ApiError> {
+#[cfg(test)]
+pub(crate) fn cmd_raise_card(svc: &Service, input: &ManualCardInput) -> Result<CardDto, ApiError> {
     in_session(svc, Action::RaiseManualCard, |s, now| {
         raise_manual_card(svc, s, input, now)
     })
 }
 
-pub fn cmd_relieve_card(
+#[cfg(test)]
+pub(crate) fn cmd_relieve_card(
     svc: &Service,
     card_id: &str,
     action: &str,
@@ -1359,17 +1382,18 @@ pub fn cmd_relieve_card(
     })
 }
 
-pub fn cmd_admonition_draft(svc: &Service, card_ids: &[String]) -> Result<AdmonitionDto, ApiError> {
+#[cfg(test)]
+pub(crate) fn cmd_admonition_draft(
+    svc: &Service,
+    card_ids: &[String],
+) -> Result<AdmonitionDto, ApiError> {
     in_session(svc, Action::DraftAdmonition, |s, now| {
         draft_admonition(svc, s, card_ids, now)
     })
 }
 
-pub fn cmd_admonition_get(svc: &Service, id: &str) -> Result<AdmonitionDto, ApiError> {
-    in_session(svc, Action::View, |s, now| get_admonition(svc, s, id, now))
-}
-
-pub fn cmd_admonition_edit(
+#[cfg(test)]
+pub(crate) fn cmd_admonition_edit(
     svc: &Service,
     id: &str,
     addressee: &str,
@@ -1382,7 +1406,8 @@ pub fn cmd_admonition_edit(
 
 /// One step of a 效能告诫书: `number`, `issue`, `receive_report` (text = the report file's
 /// path), `file`, `discard` (text = reason).
-pub fn cmd_admonition_step(
+#[cfg(test)]
+pub(crate) fn cmd_admonition_step(
     svc: &Service,
     id: &str,
     step: &str,
@@ -1409,14 +1434,20 @@ pub fn cmd_admonition_step(
     })
 }
 
-pub fn cmd_red_submit(svc: &Service, card_id: &str, summary: &str) -> Result<RedCaseDto, ApiError> {
+#[cfg(test)]
+pub(crate) fn cmd_red_submit(
+    svc: &Service,
+    card_id: &str,
+    summary: &str,
+) -> Result<RedCaseDto, ApiError> {
     in_session(svc, Action::SubmitRedCard, |s, now| {
         submit_red_card(svc, s, card_id, summary, now)
     })
 }
 
 /// The leader's decision with the approval the dialog returned (credentials at that moment).
-pub fn cmd_red_approval(
+#[cfg(test)]
+pub(crate) fn cmd_red_approval(
     svc: &Service,
     id: &str,
     approve: bool,
@@ -1431,7 +1462,8 @@ pub fn cmd_red_approval(
 /// One step of a red-card matter: `investigate` (text = investigators), `issue_notice` (text =
 /// addressee, empty = the unit's discipline body), `render_notice`, `findings` (text, paths),
 /// `propose` (outcome, text = reason), `hand_over` (text = to), `close` (text = note), `file`.
-pub fn cmd_red_step(
+#[cfg(test)]
+pub(crate) fn cmd_red_step(
     svc: &Service,
     id: &str,
     step: &str,
@@ -1461,7 +1493,8 @@ pub fn cmd_red_step(
     })
 }
 
-pub fn cmd_red_decision(
+#[cfg(test)]
+pub(crate) fn cmd_red_decision(
     svc: &Service,
     id: &str,
     d: &DecisionInput,
@@ -1471,17 +1504,15 @@ pub fn cmd_red_decision(
     })
 }
 
-pub fn cmd_red_get(svc: &Service, id: &str) -> Result<RedCaseDto, ApiError> {
-    in_session(svc, Action::View, |s, now| get_red_case(svc, s, id, now))
-}
-
-pub fn cmd_measure(svc: &Service, m: &MeasureInput) -> Result<MeasureDto, ApiError> {
+#[cfg(test)]
+pub(crate) fn cmd_measure(svc: &Service, m: &MeasureInput) -> Result<MeasureDto, ApiError> {
     in_session(svc, Action::RecordMeasure, |s, now| {
         record_measure(svc, s, m, now)
     })
 }
 
-pub fn cmd_phone_call(
+#[cfg(test)]
+pub(crate) fn cmd_phone_call(
     svc: &Service,
     case_id: &str,
     handler: &str,
@@ -1494,7 +1525,12 @@ pub fn cmd_phone_call(
     })
 }
 
-pub fn cmd_queue_sms(svc: &Service, case_id: &str, phone: &str) -> Result<NoticeDto, ApiError> {
+#[cfg(test)]
+pub(crate) fn cmd_queue_sms(
+    svc: &Service,
+    case_id: &str,
+    phone: &str,
+) -> Result<NoticeDto, ApiError> {
     // Art. B6: the handler's number from the input or the directory (crate::sms).
     in_session(svc, Action::CreateNotice, |s, now| {
         crate::sms::queue(svc, s, case_id, phone, now).map(notice_dto)

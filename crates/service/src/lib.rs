@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod calendar_store;
 pub mod cases;
 pub mod clock;
+pub mod commands;
 pub mod dashboard;
 pub mod error;
 pub mod letters;

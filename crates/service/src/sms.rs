@@ -574,7 +574,9 @@ pub fn unavailable_reason(db: &Db) -> Option<String> {
 fn auto_since(db: &mut Db, feed_now: i64, now: DateTime<Utc>) -> Result<i64, ApiError> {
     Ok(match K_AUTO_SINCE.get(db.conn())? {
         Some(s) => s,
-        None => db.write(|tx| K_AUTO_SINCE.get_or_insert(tx, &feed_now, "system", now.timestamp()))?,
+        None => {
+            db.write(|tx| K_AUTO_SINCE.get_or_insert(tx, &feed_now, "system", now.timestamp()))?
+        }
     })
 }
 

@@ -6,6 +6,7 @@ use super::*;
 use crate::app::{Config, Service};
 use jiancha_api::sms::NoticeSettingsUpdate;
 use jiancha_notify::test_gateway::{FailMode, TestGateway};
+use jiancha_store::rusqlite::params;
 use jiancha_workflow::auth::{self as wf_auth, NewAccount, Role as AccountRole};
 
 const PW: &str = "correct horse 1";
