@@ -493,13 +493,15 @@ async fn escalation_examines_every_told_case_in_turn_across_passes() {
     let mut db = t.svc.db().unwrap();
     db.write(|tx| skips::stop_escalation(tx, "D", "通讯录无科室负责人", 0))
         .unwrap();
-    db.conn()
-        .execute(
+    // Readers are query_only: the fixture row goes through the writer.
+    db.write(|tx| {
+        tx.execute(
             "INSERT INTO sms_messages(notice_id, case_id, role, recipient, phone, params, content, state, created_at, due_at)
              VALUES ('n', 'E', 'handler', '王堃', '13800000001', '{}', '', 'scheduled', '2026-03-09T01:00:00.000Z', '2026-03-09T01:00:00.000Z')",
             [],
         )
-        .unwrap();
+    })
+    .unwrap();
     // Everything in one pass at the real sizes.
     assert_eq!(
         escalation_candidates(&db, None, ESCALATION_BATCH, PAGE).unwrap(),
