@@ -83,13 +83,6 @@ pub fn item_options(svc: &Service, dept_id: Option<String>) -> Result<Vec<ItemOp
         .collect())
 }
 
-/// Brings the search words up to date with cases written without an evaluation (the
-/// evaluator keeps them current as a step of each run: `jiancha_feed::db::search`). A write;
-/// no read path of the queues calls it.
-pub fn refresh_search(db: &mut Db) -> Result<u64, ApiError> {
-    Ok(db::search::refresh(db)?)
-}
-
 fn parse_day(s: &str, what: &str) -> Result<NaiveDate, ApiError> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
         invalid(format!(

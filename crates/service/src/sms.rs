@@ -607,7 +607,11 @@ fn check_mobile(phone: &str) -> Result<(), ApiError> {
 pub fn contacts(svc: &Service) -> Result<Vec<ContactDto>, ApiError> {
     crate::auth::require(svc, Action::View)?;
     let db = svc.db()?;
-    let names = feed::department_names(db.conn()).map_err(internal)?;
+    let names: std::collections::HashMap<String, String> =
+        jiancha_feed::db::departments::tree_order(db.conn())?
+            .into_iter()
+            .map(|d| (d.dept_id, d.name))
+            .collect();
     Ok(contacts::list(db.conn())?
         .into_iter()
         .map(|c| ContactDto {
@@ -698,12 +702,11 @@ pub fn delete_contact(svc: &Service, id: i64) -> Result<(), ApiError> {
 /// feed's handlers of open cards, less those the directory knows.
 pub fn missing_contacts(svc: &Service, limit: i64) -> Result<Vec<MissingContactDto>, ApiError> {
     crate::auth::require(svc, Action::View)?;
-    let mut db = svc.db()?;
-    // The handler of each case as the queues see it (brought up to date first).
-    crate::queues::refresh_search(&mut db)?;
+    let db = svc.db()?;
+    // The handler of each case as the queues see it: the search index, which the evaluator
+    // keeps current (a read never refreshes it).
     let known = contacts::handlers_with_number(db.conn())?;
-    Ok(feed::open_cards_by_handler(db.conn())
-        .map_err(internal)?
+    Ok(jiancha_feed::db::queue::open_by_handler(db.conn(), 10_000)?
         .into_iter()
         .filter(|h| !known.contains(&(h.dept_id.clone(), h.handler.clone())))
         .take(limit.clamp(1, 500) as usize)
@@ -711,7 +714,7 @@ pub fn missing_contacts(svc: &Service, limit: i64) -> Result<Vec<MissingContactD
             dept_id: h.dept_id,
             dept_name: h.dept_name,
             handler: h.handler,
-            open_cards: h.open_cards,
+            open_cards: h.cards as i64,
         })
         .collect())
 }
@@ -737,31 +740,41 @@ struct CaseInfo {
 /// Template values of a case as of now, from the feed's notice facts.
 fn case_info(db: &Db, case_id: &str, sign: &str) -> Result<CaseInfo, ApiError> {
     let case_id = case_id.trim();
-    let f = feed::notice_case(db.conn(), case_id)
-        .map_err(internal)?
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFound,
-                format!("缓存中没有办件 {case_id} / no case {case_id} in the cache"),
-            )
-        })?;
-    let handler = f.handler.clone().unwrap_or_default();
-    let deadline_cn = f.deadline.map(|d| d.format("%-m月%-d日").to_string());
-    let status = match (f.remaining_workdays, &deadline_cn) {
+    let rec = jiancha_feed::db::case::record(db.conn(), case_id)?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::NotFound,
+            format!("缓存中没有办件 {case_id} / no case {case_id} in the cache"),
+        )
+    })?;
+    let handler = rec.facts.handler.clone().unwrap_or_default();
+    let (deadline, remaining) = match &rec.signal {
+        Some(s) => (
+            s.deadline.parse::<chrono::NaiveDate>().ok(),
+            Some(s.remaining_workdays),
+        ),
+        None => (None, None),
+    };
+    let deadline_cn = deadline.map(|d| d.format("%-m月%-d日").to_string());
+    let status = match (remaining, &deadline_cn) {
         (Some(r), Some(d)) if r >= 0 => format!("将于{d}到期"),
         (Some(r), Some(d)) => format!("已于{d}到期，超期 {} 个工作日", -r),
         _ => "临近办理时限".to_string(),
     };
+    let unit = rec
+        .dept_name
+        .clone()
+        .unwrap_or_else(|| rec.facts.dept_id.clone());
+    let item = Some(rec.facts.item_name.clone()).filter(|i| !i.is_empty());
     let mut values = BTreeMap::new();
     values.insert("handler".into(), handler.clone());
-    values.insert("unit".into(), f.unit);
-    values.insert("item".into(), f.item_name.unwrap_or_else(|| "—".into()));
+    values.insert("unit".into(), unit);
+    values.insert("item".into(), item.unwrap_or_else(|| "—".into()));
     values.insert("case_no".into(), case_id.to_string());
     values.insert("deadline".into(), deadline_cn.unwrap_or_else(|| "—".into()));
     values.insert("status".into(), status);
     values.insert("sign".into(), sign.to_string());
     Ok(CaseInfo {
-        dept_id: f.dept_id,
+        dept_id: rec.dept_id,
         handler,
         values,
     })

@@ -1,19 +1,15 @@
 //! Reads of the cache that the SMS notices compose with the other owners' records
 //! (jiancha-service's `sms`; Art. B6 notices, Art. A8 escalation): cases that entered 预警,
-//! open cases at 预警 or above, a case's notice facts, the handlers of open cards, department
-//! names. Tables read: `signals`, `case_signals`, `cases`, `case_versions`, `departments`,
-//! `queue_search` (all owned here).
+//! open cases at 预警 or above. Tables read: `signals`, `case_signals` (owned here). A case's
+//! facts, the handlers of open cards and the departments' names come from the modules that
+//! serve the queues too (`case::record`, `queue::open_by_handler`, `departments`).
 //!
 //! The candidate lists are keyset-paginated and bounded: the caller filters each page by
 //! what the workflow (notices) and notify (skips, scheduled SMS) crates know and asks for the
 //! page after the last key it saw, until its batch is full or the list is exhausted, so a
 //! batch never starves behind candidates that are already handled.
 
-use std::collections::HashMap;
-
-use chrono::NaiveDate;
-use jiancha_store::rusqlite::types::Value;
-use jiancha_store::rusqlite::{params, Connection, OptionalExtension};
+use jiancha_store::rusqlite::{params, Connection};
 
 use crate::SyncError;
 
@@ -85,110 +81,6 @@ pub fn open_signalled_after(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// What a notice about a case says: its department, the handler to tell, the item and how
-/// the deadline stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoticeCase {
-    pub dept_id: String,
-    /// The department's name (its code if the department is not in the cache).
-    pub unit: String,
-    pub item_name: Option<String>,
-    /// The latest step's handler, else the 受理人 (the rule of `queue_search.handler`).
-    pub handler: Option<String>,
-    /// The deadline day (CST) and the working days left (negative = overdue), if evaluated.
-    pub deadline: Option<NaiveDate>,
-    pub remaining_workdays: Option<i64>,
-}
-
-fn text(v: Value) -> Option<String> {
-    match v {
-        Value::Text(s) => Some(s),
-        _ => None,
-    }
-}
-
-/// The notice facts of `case_id` (its latest version), or None if the cache has no such case.
-pub fn notice_case(conn: &Connection, case_id: &str) -> Result<Option<NoticeCase>, SyncError> {
-    let row = conn
-        .query_row(
-            "SELECT c.dept_id, d.name, json_extract(v.payload, '$.department_id'),
-                    json_extract(v.payload, '$.item_name'),
-                    json_extract(v.payload, '$.steps[#-1].handler'),
-                    json_extract(v.payload, '$.acceptance.accepted_by'),
-                    s.deadline, s.remaining_workdays
-               FROM cases c JOIN case_versions v ON v.seq = c.seq
-               LEFT JOIN departments d ON d.dept_id = c.dept_id
-               LEFT JOIN case_signals s ON s.case_id = c.case_id
-              WHERE c.case_id = ?1",
-            [case_id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Value>(2)?,
-                    r.get::<_, Value>(3)?,
-                    r.get::<_, Value>(4)?,
-                    r.get::<_, Value>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, Option<i64>>(7)?,
-                ))
-            },
-        )
-        .optional()?;
-    Ok(row.map(
-        |(dept_id, name, payload_dept, item, step_handler, accepted_by, deadline, remaining)| {
-            NoticeCase {
-                unit: name.or_else(|| text(payload_dept)).unwrap_or_default(),
-                dept_id,
-                item_name: text(item),
-                handler: text(step_handler).or_else(|| text(accepted_by)),
-                deadline: deadline.and_then(|d| d.parse().ok()),
-                remaining_workdays: remaining,
-            }
-        },
-    ))
-}
-
-/// Open cards (cases at 预警 or above) of one handler of one department.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HandlerCards {
-    pub dept_id: String,
-    pub dept_name: Option<String>,
-    pub handler: String,
-    pub open_cards: i64,
-}
-
-/// Every handler with open cards, most cards first (then department, handler). One row per
-/// (department, handler): as many as the departments have staff. The handler is the search
-/// index's (`queue_search.handler`), so the index is to be brought up to date first.
-pub fn open_cards_by_handler(conn: &Connection) -> Result<Vec<HandlerCards>, SyncError> {
-    let mut st = conn.prepare(
-        "SELECT cs.dept_id, d.name, q.handler, count(*) AS n
-           FROM case_signals cs
-           JOIN queue_search q ON q.case_id = cs.case_id
-           LEFT JOIN departments d ON d.dept_id = cs.dept_id
-          WHERE cs.open = 1 AND cs.level >= 1 AND q.handler IS NOT NULL AND q.handler != ''
-          GROUP BY cs.dept_id, q.handler
-          ORDER BY n DESC, cs.dept_id, q.handler",
-    )?;
-    let rows = st.query_map([], |r| {
-        Ok(HandlerCards {
-            dept_id: r.get(0)?,
-            dept_name: r.get(1)?,
-            handler: r.get(2)?,
-            open_cards: r.get(3)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// The name of every department in the cache, by code.
-pub fn department_names(conn: &Connection) -> Result<HashMap<String, String>, SyncError> {
-    let mut st = conn.prepare("SELECT dept_id, name FROM departments")?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 #[cfg(test)]
 mod tests {
     use jiancha_store::Db;
@@ -246,41 +138,5 @@ mod tests {
         assert_eq!(open, ["A", "B", "C", "OLD", "RED"]);
         let rest = open_signalled_after(db.conn(), Some("C"), 1).unwrap();
         assert_eq!(rest, ["OLD"]);
-    }
-
-    #[test]
-    fn notice_facts_take_the_latest_steps_handler_else_the_acceptor() {
-        let db = Db::open_in_memory().unwrap();
-        db.conn().execute("INSERT INTO departments VALUES ('D1','新城市市场监督管理局','city','650100','新城市','91650100MA000000XX','J1','纪检监察组',1,0,'{}')", []).unwrap();
-        case(
-            &db,
-            "S",
-            1,
-            1,
-            true,
-            r#"{"item_name":"食品经营许可","acceptance":{"accepted_by":"甲"},"steps":[{"handler":"乙"},{"handler":"丙"}]}"#,
-        );
-        case(
-            &db,
-            "A",
-            1,
-            1,
-            true,
-            r#"{"acceptance":{"accepted_by":"甲"},"steps":[{"handler":7}]}"#,
-        );
-        let s = notice_case(db.conn(), "S").unwrap().unwrap();
-        assert_eq!(s.handler.as_deref(), Some("丙"));
-        assert_eq!(s.unit, "新城市市场监督管理局");
-        assert_eq!(s.item_name.as_deref(), Some("食品经营许可"));
-        assert_eq!(s.deadline, NaiveDate::from_ymd_opt(2026, 3, 10));
-        assert_eq!(s.remaining_workdays, Some(-2));
-        let a = notice_case(db.conn(), "A").unwrap().unwrap();
-        assert_eq!(a.handler.as_deref(), Some("甲"));
-        assert_eq!(a.item_name, None);
-        assert_eq!(notice_case(db.conn(), "NONE").unwrap(), None);
-        assert_eq!(
-            department_names(db.conn()).unwrap()["D1"],
-            "新城市市场监督管理局"
-        );
     }
 }

@@ -29,7 +29,7 @@ struct T {
 /// A case of department D1 in 预警 since `began` (feed clock, Unix seconds).
 fn add_case(svc: &Service, id: &str, handler: &str, began: i64) {
     // A connection of its own, as the sync (the service's handles read on query_only readers).
-    let db = jiancha_store::Db::open(&svc.config().db_path).unwrap();
+    let mut db = jiancha_store::Db::open(&svc.config().db_path).unwrap();
     let c = db.conn();
     let seq: i64 = c
         .query_row(
@@ -52,6 +52,8 @@ fn add_case(svc: &Service, id: &str, handler: &str, began: i64) {
     c.execute("INSERT INTO case_signals(case_id, dept_id, item_code, signal, level, began_at, open, paused, deadline, remaining_workdays, warning_at, yellow_at, red_at, classified, known, case_seq, evaluated_at) VALUES (?1,'D1','I1','warning',1,?2,1,0,'2026-03-10',1,?2,?2,?2,0,1,1,0)", params![id, began]).unwrap();
     c.execute("INSERT INTO signals VALUES (?1, 1, ?2)", params![id, began])
         .unwrap();
+    // The evaluator indexes what it evaluates; this fixture stands in for it.
+    jiancha_feed::db::search::refresh(&mut db).unwrap();
 }
 
 async fn setup() -> T {
