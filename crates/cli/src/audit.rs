@@ -47,7 +47,7 @@ fn verify(path: &Path) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("{} is not a readable SQLite database", path.display()))?;
     if !has_log {
         bail!(
-            "{} has no audit trail (table audit_log is missing): not a Jiancha database, or its schema is older than version 20",
+            "{} has no audit trail (no audit_log in its schema): not a Jiancha database, or its schema is older than version 20",
             path.display()
         );
     }

@@ -104,7 +104,7 @@ pub fn load(db: Option<&Path>) -> anyhow::Result<Calendar> {
 
 fn edit_meta(e: EditArgs) -> anyhow::Result<calendar_store::EditMeta> {
     let at = match e.at {
-        Some(s) => crate::clock::parse_instant(&s, "--at")?,
+        Some(s) => crate::instant::parse_instant(&s, "--at")?,
         None => jiancha_calendar::chrono::Utc::now().with_timezone(&jiancha_calendar::cst()),
     };
     Ok(calendar_store::EditMeta {

@@ -17,12 +17,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use jiancha_calendar::chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat};
+use jiancha_calendar::chrono::{DateTime, FixedOffset, SecondsFormat};
 use jiancha_calendar::{
     cst, evaluate, Calendar, CaseClock, CaseEvent, ClockConfig, ClockState, EventKind, Limit,
     PauseKind, Signal, Unit,
 };
 use serde_json::{Map, Value};
+
+use crate::instant::parse_instant;
 
 #[derive(clap::Args)]
 #[command(args_conflicts_with_subcommands = false)]
@@ -115,22 +117,6 @@ fn batch(cal: &Calendar, at: DateTime<FixedOffset>, cfg: &ClockConfig) -> anyhow
     out.flush()?;
     eprintln!("jiancha clock batch: {n} lines, {bad} errors");
     Ok(ExitCode::SUCCESS)
-}
-
-/// An RFC 3339 instant, or a local date-time without offset read as China Standard Time.
-pub fn parse_instant(s: &str, what: &str) -> anyhow::Result<DateTime<FixedOffset>> {
-    let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t);
-    }
-    for f in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"] {
-        if let Ok(n) = NaiveDateTime::parse_from_str(s, f) {
-            if let Some(t) = n.and_local_timezone(cst()).single() {
-                return Ok(t);
-            }
-        }
-    }
-    anyhow::bail!("{what} {s:?} is not an instant (RFC 3339, e.g. 2026-10-15T09:00:00+08:00)")
 }
 
 fn parse_limit(v: &Value, what: &str) -> anyhow::Result<Limit> {

@@ -15,6 +15,7 @@ mod calendar;
 mod clock;
 mod db;
 mod feedsim;
+mod instant;
 mod letter;
 mod sync;
 
