@@ -294,90 +294,15 @@ fn ok<T>(r: Result<T, ApiError>) -> Result<(), ApiError> {
 /// officer cannot approve without a leader's approval id.
 #[test]
 fn every_acting_service_command_refuses_a_reviewer() {
-    use crate::letters as l;
-    use jiancha_api::letters::{DecisionInput, ManualCardInput, MeasureInput};
+    use jiancha_api::letters::{CardAction, RedApprovalRequest, ReliefGround, RelieveCardRequest};
+    use jiancha_api::Handlers;
     let (_d, svc) = staffed("reviewer");
     let forbidden = |what: &str, r: Result<(), ApiError>| {
         let e = r.expect_err(what);
         assert_eq!(e.code, ErrorCode::Forbidden, "{what}: {}", e.message);
     };
-    forbidden(
-        "take up card",
-        ok(l::cmd_take_up_card(&svc, "c1", "yellow")),
-    );
-    let card = ManualCardInput {
-        color: "yellow".into(),
-        situation: "x".into(),
-        case_id: None,
-        unit: "u".into(),
-        person: None,
-        description: "d".into(),
-        evidence_paths: vec![],
-    };
-    forbidden("raise card", ok(l::cmd_raise_card(&svc, &card)));
-    forbidden(
-        "relieve card",
-        ok(l::cmd_relieve_card(
-            &svc,
-            "k",
-            "exempt",
-            "g",
-            "r",
-            "no-approval",
-        )),
-    );
-    forbidden("draft", ok(l::cmd_admonition_draft(&svc, &["k".into()])));
-    forbidden("edit", ok(l::cmd_admonition_edit(&svc, "a", "to", "body")));
-    for step in ["number", "issue", "receive_report", "file", "discard"] {
-        forbidden(step, ok(l::cmd_admonition_step(&svc, "a", step, "t")));
-    }
-    forbidden("red submit", ok(l::cmd_red_submit(&svc, "k", "s")));
-    forbidden(
-        "red approval",
-        ok(l::cmd_red_approval(&svc, "r", true, "t", "no-approval")),
-    );
-    for step in [
-        "investigate",
-        "issue_notice",
-        "render_notice",
-        "findings",
-        "propose",
-        "hand_over",
-        "close",
-        "file",
-    ] {
-        forbidden(step, ok(l::cmd_red_step(&svc, "r", step, "t", "o", &[])));
-    }
-    let d = DecisionInput {
-        outcome: "o".into(),
-        body: "b".into(),
-        date: "2026-11-27".into(),
-        minutes_number: "1".into(),
-    };
-    forbidden("decision", ok(l::cmd_red_decision(&svc, "r", &d)));
-    let m = MeasureInput {
-        target_kind: "unit".into(),
-        target_name: "n".into(),
-        unit: "u".into(),
-        kind: "k".into(),
-        decided_on: "2026-11-27".into(),
-        decision_doc: "d".into(),
-        decision_file: None,
-        source_id: None,
-    };
-    forbidden("measure", ok(l::cmd_measure(&svc, &m)));
-    forbidden(
-        "phone call",
-        ok(l::cmd_phone_call(
-            &svc,
-            "c",
-            "h",
-            "2026-11-27T09:00:00+08:00",
-            "o",
-            "n",
-        )),
-    );
-    forbidden("sms", ok(l::cmd_queue_sms(&svc, "c", "13800000000")));
+    // Every letter command (24, each step of both workflows) is refused a reviewer through the
+    // typed commands: `crate::commands::tests::a_reviewer_is_refused_every_acting_letter_command`.
     let upd = jiancha_api::settings::SettingsUpdate {
         feed_url: Some("http://127.0.0.1:9/".into()),
         token: None,
@@ -398,18 +323,22 @@ fn every_acting_service_command_refuses_a_reviewer() {
     sign_in(&svc, "officer", "officer-pass-1").unwrap();
     forbidden(
         "officer red approval",
-        ok(l::cmd_red_approval(&svc, "r", true, "t", "no-approval")),
+        ok(svc.letters_red_approval(RedApprovalRequest {
+            id: "r".into(),
+            approve: true,
+            text: "t".into(),
+            approval_id: "no-approval".into(),
+        })),
     );
     forbidden(
         "officer relieve",
-        ok(l::cmd_relieve_card(
-            &svc,
-            "k",
-            "exempt",
-            "g",
-            "r",
-            "no-approval",
-        )),
+        ok(svc.letters_relieve_card(RelieveCardRequest {
+            card_id: "k".into(),
+            action: CardAction::Exempt,
+            ground: ReliefGround::Other,
+            reason: "r".into(),
+            approval_id: "no-approval".into(),
+        })),
     );
     let own = leader_approval(&svc, "officer", "officer-pass-1").unwrap_err();
     assert_eq!(own.code, ErrorCode::Forbidden);

@@ -2,8 +2,20 @@
 //! (submit → reject; submit → approve → notice → findings → proposal → decision → hand-over →
 //! file) against a temp database and the cache rows the sync would write.
 
-use super::*;
-use crate::app::{Config, Service};
+use chrono::{DateTime, Utc};
+use jiancha_api::letters::{DecisionInput, LetterFilter, ManualCardInput, MeasureInput};
+use jiancha_api::{ApiError, ErrorCode};
+use jiancha_workflow::{Approval, Session};
+
+use super::admonition::*;
+use super::cards::*;
+use super::listing::*;
+use super::measures::*;
+use super::phone::*;
+use super::red_case::*;
+use super::render::*;
+use crate::app::Config;
+use crate::app::Service;
 use jiancha_store::rusqlite::params;
 use jiancha_workflow::auth::{self, NewAccount, Role};
 
@@ -413,26 +425,71 @@ fn phone_call_recorded_and_sms_refused_without_gateway() {
 
 #[test]
 fn shell_entry_points_use_the_signed_in_session_and_one_time_approvals() {
+    use jiancha_api::letters as dto;
+    use jiancha_api::Handlers;
     let t = setup();
     let svc = &t.svc;
     // Nobody signed in on this workstation: unauthenticated, nothing done.
-    let e = cmd_case(svc, "XK-2").unwrap_err();
+    let e = svc
+        .letters_case(jiancha_api::queues::CaseRequest {
+            case_id: "XK-2".into(),
+        })
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Unauthenticated, "{e}");
     crate::auth::sign_in(svc, "officer", PW).unwrap();
-    let card = cmd_take_up_card(svc, "XK-2", "red").unwrap();
-    let r = cmd_red_submit(svc, &card.id, "红牌报批").unwrap();
-    let e = cmd_red_approval(svc, &r.id, true, "", "no-such-approval").unwrap_err();
+    let card = svc
+        .letters_take_up_card(dto::TakeUpCardRequest {
+            case_id: "XK-2".into(),
+            color: dto::CardColor::Red,
+        })
+        .unwrap();
+    let r = svc
+        .letters_red_submit(dto::RedSubmitRequest {
+            card_id: card.id.clone(),
+            summary: "红牌报批".into(),
+        })
+        .unwrap();
+    let approval = |approve: bool, text: &str, approval_id: &str| dto::RedApprovalRequest {
+        id: r.id.clone(),
+        approve,
+        text: text.into(),
+        approval_id: approval_id.into(),
+    };
+    let e = svc
+        .letters_red_approval(approval(true, "", "no-such-approval"))
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden, "{e}");
     let ticket = crate::auth::leader_approval(svc, "leader", PW).unwrap();
-    let ok = cmd_red_approval(svc, &r.id, true, "同意", &ticket.approval_id).unwrap();
+    let ok = svc
+        .letters_red_approval(approval(true, "同意", &ticket.approval_id))
+        .unwrap();
     assert_eq!(ok.state, "approved");
     // The approval is spent.
-    let e = cmd_red_approval(svc, &r.id, false, "x", &ticket.approval_id).unwrap_err();
+    let e = svc
+        .letters_red_approval(approval(false, "x", &ticket.approval_id))
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden, "{e}");
-    let n = cmd_red_step(svc, &r.id, "issue_notice", "", "", &[]).unwrap();
+    let n = svc
+        .letters_red_step(dto::RedStepRequest {
+            id: r.id.clone(),
+            step: dto::RedStep::IssueNotice {
+                addressee: String::new(),
+            },
+        })
+        .unwrap();
     assert_eq!(n.files.len(), 2);
-    let e = cmd_red_step(svc, &r.id, "teleport", "", "", &[]).unwrap_err();
-    assert_eq!(e.code, ErrorCode::InvalidInput);
-    assert_eq!(cmd_red_queue(svc, None).unwrap().len(), 1);
-    assert_eq!(cmd_list(svc, &LetterFilter::default()).unwrap().len(), 1);
+    // A step the workflow does not have is refused where the request is read (the IPC
+    // boundary deserializes into the closed `RedStep`).
+    let e = serde_json::from_value::<dto::RedStepRequest>(
+        serde_json::json!({ "id": r.id, "step": "teleport" }),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("teleport"), "{e}");
+    assert_eq!(
+        svc.letters_red_queue(dto::RedQueueRequest::default())
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(svc.letters_list(LetterFilter::default()).unwrap().len(), 1);
 }
