@@ -1,4 +1,5 @@
-//! Cards (Arts. B4, B5): the clock's signal cards, officers' manual cards, relief with a leader's approval.
+//! Cards (Arts. B4, B5): the clock's signal cards, officers' manual cards, relief with a leader's
+//! approval.
 
 use chrono::{DateTime, Utc};
 use jiancha_api::letters::{CardDto, ManualCardInput};

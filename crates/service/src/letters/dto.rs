@@ -1,4 +1,5 @@
-//! Domain records (cards, letters, investigations, notices, measures) to the IPC rows of `jiancha_api::letters`.
+//! Domain records (cards, letters, investigations, notices, measures) to the IPC rows of
+//! `jiancha_api::letters`.
 
 use chrono::{DateTime, Utc};
 use jiancha_api::letters::{

@@ -1,4 +1,5 @@
-//! Red-card investigations (Art. B8): submission, the leader's approval, the 初步调查通知书, findings, proposal, decision, conclusion, the queue.
+//! Red-card investigations (Art. B8): submission, the leader's approval, the 初步调查通知书, findings,
+//! proposal, decision, conclusion, the queue.
 
 use chrono::{DateTime, Utc};
 use jiancha_api::letters::{DecisionInput, RedCaseDto};

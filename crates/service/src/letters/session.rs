@@ -1,4 +1,5 @@
-//! The signed-in session every letter operation runs in (Art. A8), with a leader's one-time approval where the article asks for one.
+//! The signed-in session every letter operation runs in (Art. A8), with a leader's one-time
+//! approval where the article asks for one.
 //!
 //! The app's commands: the workstation's signed-in session (crate::auth), the wall clock, and
 //! leader approvals by the id the approval dialog returned. Each inner function authorises the

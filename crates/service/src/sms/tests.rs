@@ -2,9 +2,25 @@
 //! secrets never shown), the directory import, a notice from the case page sent and delivered,
 //! quiet hours, automatic notices for cases entering 预警, and the escalation chain.
 
-use super::*;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use jiancha_api::sms::{NoticeSettingsUpdate, NoticeSettingsView};
+use jiancha_api::ErrorCode;
+use jiancha_notify::db::skips;
+use jiancha_notify::Credentials;
+use jiancha_store::Db;
+use jiancha_workflow::auth::Session;
+use jiancha_workflow::notices::{self, Channel, NewNotice};
+
+use super::case_messages::*;
+use super::config::*;
+use super::directory::*;
+use super::dispatch::*;
+use super::notices::*;
+use super::settings::*;
 use crate::app::{Config, Service};
-use jiancha_api::sms::NoticeSettingsUpdate;
 use jiancha_notify::test_gateway::{FailMode, TestGateway};
 use jiancha_store::rusqlite::params;
 use jiancha_workflow::auth::{self as wf_auth, NewAccount, Role as AccountRole};
