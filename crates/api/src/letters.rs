@@ -34,12 +34,10 @@ pub struct AttachmentDto {
 pub struct CardDto {
     pub id: String,
     /// `yellow` | `red`.
-    #[ts(as = "CardColor")]
-    pub color: String,
+    pub color: CardColor,
     pub color_label: String,
     /// `signal` (from the case clock) | `manual` (Art. B4).
-    #[ts(as = "CardOrigin")]
-    pub origin: String,
+    pub origin: CardOrigin,
     pub case_id: Option<String>,
     pub unit: String,
     pub person: Option<String>,
@@ -48,8 +46,7 @@ pub struct CardDto {
     pub description: String,
     pub signal_at: Option<String>,
     /// `active` | `exempted` | `revoked`.
-    #[ts(as = "CardState")]
-    pub state: String,
+    pub state: CardState,
     pub state_label: String,
     pub raised_at: String,
     pub raised_by: String,
@@ -65,8 +62,7 @@ pub struct AdmonitionDto {
     pub unit: String,
     pub addressee: String,
     pub body: String,
-    #[ts(as = "AdmonitionState")]
-    pub state: String,
+    pub state: AdmonitionState,
     pub state_label: String,
     /// 文号 once assigned.
     pub number: Option<String>,
@@ -77,8 +73,7 @@ pub struct AdmonitionDto {
     /// CST date the unit's written report is due.
     pub report_due: Option<String>,
     /// `not_issued` | `on_time` | `warning` | `overdue` | `received`.
-    #[ts(as = "RectificationSignal")]
-    pub rectification: String,
+    pub rectification: RectificationSignal,
     pub rectification_label: String,
     pub report_received_at: Option<String>,
     pub filed_at: Option<String>,
@@ -99,8 +94,7 @@ pub struct RedCaseDto {
     pub case_id: Option<String>,
     pub unit: String,
     pub summary: String,
-    #[ts(as = "RedState")]
-    pub state: String,
+    pub state: RedState,
     pub state_label: String,
     pub state_since: String,
     /// Deadline (CST date) of the open step.
@@ -112,15 +106,13 @@ pub struct RedCaseDto {
     pub approval_opinion: Option<String>,
     pub rejection_reason: Option<String>,
     /// `direct` | `notice`.
-    #[ts(as = "Option<RedRoute>")]
-    pub route: Option<String>,
+    pub route: Option<RedRoute>,
     pub investigators: Option<String>,
     pub notice_number: Option<String>,
     pub notice_addressee: Option<String>,
     pub findings: Option<String>,
     /// `close_after_check` (初核了结) | `open_case` (立案调查), as proposed.
-    #[ts(as = "Option<RedOutcome>")]
-    pub proposal: Option<String>,
+    pub proposal: Option<RedOutcome>,
     pub proposal_reason: Option<String>,
     /// The decision: outcome, body, date, minutes number (one line).
     pub decision: Option<String>,
@@ -140,10 +132,8 @@ pub struct NoticeDto {
     pub handler: String,
     pub phone: Option<String>,
     /// `sms` | `phone`.
-    #[ts(as = "NoticeChannel")]
-    pub channel: String,
-    #[ts(as = "NoticeState")]
-    pub state: String,
+    pub channel: NoticeChannel,
+    pub state: NoticeState,
     pub state_label: String,
     pub created_at: String,
     pub created_by: String,
@@ -158,12 +148,10 @@ pub struct NoticeDto {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct MeasureDto {
     pub id: String,
-    #[ts(as = "TargetKind")]
-    pub target_kind: String,
+    pub target_kind: TargetKind,
     pub target_name: String,
     pub unit: String,
-    #[ts(as = "MeasureKind")]
-    pub kind: String,
+    pub kind: MeasureKind,
     pub kind_label: String,
     pub decided_on: String,
     pub decision_doc: String,
@@ -177,8 +165,7 @@ pub struct MeasureDto {
 pub struct CaseLettersDto {
     pub case_id: String,
     /// The clock's current signal of the case: `normal|warning|yellow|red|done`, if evaluated.
-    #[ts(as = "Option<CaseSignal>")]
-    pub signal: Option<String>,
+    pub signal: Option<CaseSignal>,
     pub cards: Vec<CardDto>,
     pub admonitions: Vec<AdmonitionDto>,
     pub red_cases: Vec<RedCaseDto>,
@@ -210,8 +197,7 @@ pub struct LetterFilter {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct LetterRow {
     /// `admonition` | `investigation-notice`.
-    #[ts(as = "LetterKind")]
-    pub kind: String,
+    pub kind: LetterKind,
     pub kind_label: String,
     /// The admonition's or the red-card matter's id.
     pub id: String,

@@ -29,8 +29,43 @@ macro_rules! code_enum {
             pub fn code(self) -> &'static str {
                 match self { $( $name::$var => $code ),+ }
             }
+
+            /// The variant whose code is `code`.
+            pub fn from_code(code: &str) -> Option<$name> {
+                match code { $( $code => Some($name::$var), )+ _ => None }
+            }
+        }
+
+        impl $crate::Code for $name {
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn from_code(code: &str) -> Option<$name> {
+                $name::from_code(code)
+            }
+        }
+
+        /// A variant equals its code (`dto.state == "approved"`).
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.code() == *other
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
         }
     };
+}
+
+/// An enum that crosses IPC (and is stored) as a fixed code (every `code_enum!`).
+pub trait Code: Copy + Sized + 'static {
+    /// The code this variant crosses IPC as.
+    fn code(self) -> &'static str;
+    /// The variant whose code is `code`.
+    fn from_code(code: &str) -> Option<Self>;
 }
 
 pub mod commands;

@@ -22,6 +22,8 @@ fn api_codes_are_the_workflow_codes() {
             assert_eq!(a, w, "{} vs {}", stringify!($api), stringify!($wf));
             for v in <$api>::ALL {
                 assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(v.code()));
+                // The service maps a domain code to its api variant (`letters::dto::api`).
+                assert_eq!(<$api>::from_code(v.code()), Some(*v));
             }
         })*};
     }

@@ -61,8 +61,8 @@ pub(super) fn atts(v: Vec<StoredAttachment>) -> Vec<AttachmentDto> {
 pub(super) fn card_dto(c: Card) -> CardDto {
     CardDto {
         color_label: c.color.label().into(),
-        color: c.color.code().into(),
-        origin: c.origin.code().into(),
+        color: api(c.color.code()),
+        origin: api(c.origin.code()),
         case_id: c.case_id,
         unit: c.unit,
         person: c.person,
@@ -70,7 +70,7 @@ pub(super) fn card_dto(c: Card) -> CardDto {
         description: c.description,
         signal_at: c.signal_at.map(at),
         state_label: c.state.label().into(),
-        state: c.state.code().into(),
+        state: api(c.state.code()),
         raised_at: at(c.raised_at),
         raised_by: c.raised_by,
         relief: c.relief.map(|r| {
@@ -122,7 +122,7 @@ pub(super) fn admonition_dto(
         unit: a.unit,
         addressee: a.addressee,
         body: a.body,
-        state: a.state.code().into(),
+        state: api(a.state.code()),
         state_label: a.state.label().into(),
         number: a.number,
         created_at: at(a.created_at),
@@ -130,7 +130,7 @@ pub(super) fn admonition_dto(
         issued_at: a.issued_at.map(at),
         issued_by: a.issued_by,
         report_due: a.report_due.map(iso),
-        rectification: sig.code().into(),
+        rectification: api(sig.code()),
         rectification_label: sig.label().into(),
         report_received_at: a.report_received_at.map(at),
         filed_at: a.filed_at.map(at),
@@ -166,7 +166,7 @@ pub(super) fn red_dto(
         case_id,
         unit: r.unit,
         summary: r.summary,
-        state: r.state.code().into(),
+        state: api(r.state.code()),
         state_label: r.state.label().into(),
         state_since: at(r.state_since),
         step_due: r.step_due.map(iso),
@@ -175,12 +175,12 @@ pub(super) fn red_dto(
         approved_by: r.approved_by,
         approval_opinion: r.approval_opinion,
         rejection_reason: r.rejection_reason,
-        route: r.route,
+        route: r.route.as_deref().map(api),
         investigators: r.investigators,
         notice_number: r.notice_number,
         notice_addressee: r.notice_addressee,
         findings: r.findings,
-        proposal: r.proposal.map(|p| p.code().into()),
+        proposal: r.proposal.map(|p| api(p.code())),
         proposal_reason: r.proposal_reason,
         decision: r.decision.map(|d| {
             format!(
@@ -205,8 +205,8 @@ pub(crate) fn notice_dto(n: Notice) -> NoticeDto {
         case_id: n.case_id,
         handler: n.handler,
         phone: n.phone,
-        channel: n.channel.code().into(),
-        state: n.state.code().into(),
+        channel: api(n.channel.code()),
+        state: api(n.state.code()),
         state_label: n.state.label().into(),
         created_at: at(n.created_at),
         created_by: n.created_by,
@@ -228,10 +228,10 @@ pub(crate) fn notice_dto(n: Notice) -> NoticeDto {
 
 pub(super) fn measure_dto(m: accountability::Measure) -> MeasureDto {
     MeasureDto {
-        target_kind: m.target_kind.code().into(),
+        target_kind: api(m.target_kind.code()),
         target_name: m.target_name,
         unit: m.unit,
-        kind: m.kind.code().into(),
+        kind: api(m.kind.code()),
         kind_label: m.kind.label().into(),
         decided_on: iso(m.decided_on),
         decision_doc: m.decision_doc,
@@ -240,4 +240,15 @@ pub(super) fn measure_dto(m: accountability::Measure) -> MeasureDto {
         recorded_by: m.recorded_by,
         id: m.id,
     }
+}
+
+/// The IPC enum of a domain code. The api enums list exactly the workflow crate's codes
+/// (`commands::tests::api_codes_are_the_workflow_codes`), so every domain value has one.
+pub(crate) fn api<A: jiancha_api::Code>(code: &str) -> A {
+    A::from_code(code).unwrap_or_else(|| {
+        panic!(
+            "{code:?} is not a code of {}: the api enum lags the workflow crate",
+            std::any::type_name::<A>()
+        )
+    })
 }

@@ -1,7 +1,7 @@
 //! The case screen's letters and the 文书 list.
 
 use chrono::{DateTime, Utc};
-use jiancha_api::letters::{CaseLettersDto, LetterFilter, LetterRow};
+use jiancha_api::letters::{CaseLettersDto, LetterFilter, LetterKind, LetterRow};
 use jiancha_api::ApiError;
 use jiancha_workflow::accountability;
 use jiancha_workflow::admonition::{self, AdmonitionFilter, AdmonitionState};
@@ -11,7 +11,7 @@ use jiancha_workflow::redcard;
 use jiancha_workflow::util::cst_date;
 use jiancha_workflow::Session;
 
-use super::dto::{admonition_dto, at, card_dto, cst_text, measure_dto, notice_dto, red_dto};
+use super::dto::{admonition_dto, api, at, card_dto, cst_text, measure_dto, notice_dto, red_dto};
 use super::facts::{case_facts, iso};
 use super::input::parse_date;
 use super::render::existing_files;
@@ -27,7 +27,10 @@ pub fn case_letters(
     now: DateTime<Utc>,
 ) -> Result<CaseLettersDto, ApiError> {
     let db = svc.db()?;
-    let signal = case_facts(&db, case_id).ok().and_then(|f| f.signal);
+    let signal = case_facts(&db, case_id)
+        .ok()
+        .and_then(|f| f.signal)
+        .map(|s| api(&s));
     let cards_ = cards::list(
         &db,
         session,
@@ -138,7 +141,7 @@ pub fn list_letters(
                 AdmonitionState::Issued | AdmonitionState::ReportReceived | AdmonitionState::Filed
             );
             rows.push(LetterRow {
-                kind: "admonition".into(),
+                kind: LetterKind::Admonition,
                 kind_label: "效能告诫书".into(),
                 files: if issued {
                     existing_files(svc, a.number.as_deref())
@@ -174,7 +177,7 @@ pub fn list_letters(
                 .find(|t| t.action == "issue_notice")
                 .map(|t| cst_text(&t.at));
             rows.push(LetterRow {
-                kind: "investigation-notice".into(),
+                kind: LetterKind::InvestigationNotice,
                 kind_label: "初步调查通知书".into(),
                 files: existing_files(svc, Some(&number)),
                 number: Some(number),
