@@ -932,3 +932,58 @@ fn strongly_connected(edges: &BTreeMap<String, BTreeMap<String, String>>) -> Vec
     }
     t.out
 }
+
+// ---------------------------------------------------------------------------------------------
+// The wall clock
+
+/// Where reading the wall clock is deliberate: the service's one clock (the rules' "now",
+/// the demo clock), and the edges that stamp or sign what happens on this machine: the sync's
+/// receipt times, the feed client's retry jitter seed, the SMS platform's request timestamp,
+/// the test SMS gateway (a test tool) and the CLI's default `--at`.
+const WALL_CLOCK_READERS: &[&str] = &[
+    "crates/service/src/clock.rs",
+    "crates/feed/src/sync.rs",
+    "crates/feed/src/client.rs",
+    "crates/notify/src/gateway.rs",
+    "crates/notify/src/test_gateway.rs",
+    "crates/cli/src/calendar.rs",
+];
+
+#[test]
+fn the_wall_clock_is_read_in_one_place_per_job() {
+    let mut wrong = Vec::new();
+    let mut seen = BTreeSet::new();
+    for krate in crates() {
+        for f in &krate.files {
+            if exempt(&krate.name, &f.path) {
+                continue;
+            }
+            let rel = shown(&f.path);
+            let code = f.code_str();
+            for call in ["Utc::now(", "Local::now(", "SystemTime::now("] {
+                let mut from = 0;
+                while let Some(p) = code[from..].find(call) {
+                    if WALL_CLOCK_READERS.contains(&rel.as_str()) {
+                        seen.insert(rel.clone());
+                    } else {
+                        wrong.push(format!("{rel}:{}: `{call}`", f.line_of(from + p)));
+                    }
+                    from += p + call.len();
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "the wall clock read outside crates/service/src/clock.rs (use svc.clock()):\n{}",
+        wrong.join("\n")
+    );
+    let stale: Vec<_> = WALL_CLOCK_READERS
+        .iter()
+        .filter(|r| !seen.contains(**r))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "listed readers that no longer read it: {stale:?}"
+    );
+}
