@@ -22,6 +22,16 @@ describe('source invariants', () => {
     expect(files.length).toBeGreaterThan(10)
   })
 
+  // Issue 12 item 2: the browser's own validation shows an English bubble and blocks the
+  // submit (an <input type=number step=10 min=1> refuses 30). Forms validate in the page and in
+  // Rust, in Chinese; every form opts out of the native check.
+  it('no form leaves validation to the browser', () => {
+    for (const f of files.filter((f) => f.path.endsWith('.vue'))) {
+      const forms = f.text.match(/<(el-form|form)(\s[^>]*)?>/g) ?? []
+      for (const tag of forms) expect(tag, f.path).toMatch(/\snovalidate\b/)
+    }
+  })
+
   it('only ipc.ts talks to Tauri', () => {
     const users = files.filter((f) => /from\s+['"]@tauri-apps\/api/.test(f.text)).map((f) => f.path)
     expect(users).toEqual(['ipc.ts'])
