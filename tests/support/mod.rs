@@ -220,7 +220,10 @@ pub async fn type_into_element(
         // WebDriver's Clear does not fire `input`, so Vue's v-model keeps (and restores) the
         // old value: select all and delete with keystrokes instead (Ctrl+A, release, Backspace).
         el.send_keys("\u{E009}a\u{E000}\u{E003}").await.unwrap();
-        el.send_keys(text).await.unwrap();
+        // (An empty text is a clear: WebKitWebDriver refuses to send no keys.)
+        if !text.is_empty() {
+            el.send_keys(text).await.unwrap();
+        }
         // WebKitWebDriver types CJK text through an input-method composition that does not
         // always end: the field then shows the text while Element Plus's input, still
         // "composing", never hands it to v-model (a setup page once refused 姓名 as empty).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatInstantCst } from './instant'
+import { cstInstant, formatInstantCst } from './instant'
 
 describe('formatInstantCst', () => {
   it('shows UTC instants in China Standard Time, across the date line', () => {
@@ -9,5 +9,19 @@ describe('formatInstantCst', () => {
   })
   it('keeps text it cannot read', () => {
     expect(formatInstantCst('yesterday')).toBe('yesterday')
+  })
+})
+
+describe('cstInstant', () => {
+  it('reads a typed local time as China Standard Time', () => {
+    expect(cstInstant('2026-12-02 15:00')).toBe('2026-12-02T15:00:00+08:00')
+    expect(cstInstant(' 2026-12-02T15:00:30 ')).toBe('2026-12-02T15:00:30+08:00')
+    expect(cstInstant('2026-12-02T07:00:00Z')).toBe('2026-12-02T07:00:00Z')
+  })
+  it('refuses what is not a time', () => {
+    expect(cstInstant('昨天下午三点')).toBeNull()
+    expect(cstInstant('2026-02-30 10:00')).toBeNull()
+    expect(cstInstant('2026-12-02 25:00')).toBeNull()
+    expect(cstInstant('')).toBeNull()
   })
 })

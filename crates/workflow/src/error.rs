@@ -47,8 +47,9 @@ pub enum WorkflowError {
         what_code: &'static str,
         id: String,
     },
-    /// Bad input: names the field and what was wrong with it.
-    #[error("输入有误：{field}：{problem} (invalid {field})")]
+    /// Bad input: names the field (in Chinese, with its code) and what was wrong with it. No
+    /// "输入有误" prefix: the window shows the error code's own title before the message.
+    #[error("{}（{field}）：{problem}", field_label(field))]
     Invalid {
         field: &'static str,
         problem: String,
@@ -125,5 +126,60 @@ impl From<WorkflowError> for jiancha_error::ApiError {
             }
         };
         ApiError::new(code, e.to_string())
+    }
+}
+
+/// The Chinese name of an input field, as the forms label it (the code where none is known).
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "actor" => "操作人",
+        "addressee" => "主送",
+        "body" => "正文",
+        "called_at" => "通话时间",
+        "card_id" => "牌",
+        "card_ids" => "所选黄牌",
+        "case_id" => "办件编号",
+        "date" => "日期",
+        "days" => "天数",
+        "decided_on" => "决定日期",
+        "decision_doc" => "决定文书",
+        "description" => "情况描述",
+        "display_name" => "姓名",
+        "evidence" => "证据材料",
+        "findings" => "调查情况",
+        "handler" => "承办人",
+        "investigators" => "调查人员",
+        "key" => "设置项",
+        "kind" => "类别",
+        "minutes_number" => "会议纪要编号",
+        "note" => "备注",
+        "password" => "密码",
+        "phone" => "手机号码",
+        "prefix" => "文号前缀",
+        "reason" => "理由",
+        "received_at" => "收到时间",
+        "summary" => "案情摘要",
+        "target_name" => "对象名称",
+        "to" => "移交对象",
+        "unit" => "单位",
+        "username" => "用户名",
+        "workstation" => "工作站",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 12 item 6: a bad input names the field as the form labels it, once, with no
+    /// duplicated "输入有误" (the window adds the code's title) and no English tail.
+    #[test]
+    fn an_invalid_input_names_the_field_in_chinese() {
+        let e = crate::util::required("summary", "  ").unwrap_err();
+        assert_eq!(e.to_string(), "案情摘要（summary）：不能为空");
+        let e = WorkflowError::invalid("called_at", "时间格式错误");
+        assert_eq!(e.to_string(), "通话时间（called_at）：时间格式错误");
+        assert_eq!(field_label("no_such_field"), "no_such_field");
     }
 }

@@ -58,10 +58,7 @@ pub fn new_id(at: DateTime<Utc>) -> String {
 pub(crate) fn required(field: &'static str, v: &str) -> Result<String> {
     let t = v.trim();
     if t.is_empty() {
-        return Err(WorkflowError::invalid(
-            field,
-            "不能为空 (must not be empty)",
-        ));
+        return Err(WorkflowError::invalid(field, "不能为空"));
     }
     Ok(t.to_string())
 }

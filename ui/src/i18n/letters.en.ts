@@ -103,6 +103,7 @@ export default {
   notices: 'Warning notices',
   phoneCall: 'Record phone call',
   callee: 'Called (empty: the handler)',
+  badCalledAt: 'Called at: cannot read “{value}”; write it as “2026-12-02 15:00” (China time), or leave it empty for now',
   calledAt: 'Called at (empty: now)',
   callOutcome: 'Outcome',
   callOutcomes: { reached: 'Reached', no_answer: 'No answer', wrong_number: 'Wrong number', other: 'Other' },

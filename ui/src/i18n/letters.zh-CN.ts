@@ -104,6 +104,7 @@ export default {
   notices: '预警通知',
   phoneCall: '登记电话通知',
   callee: '通知对象（空白为承办人）',
+  badCalledAt: '通话时间：无法识别“{value}”，请按“2026-12-02 15:00”的格式填写（北京时间），空白为现在',
   calledAt: '通话时间（空白为现在）',
   callOutcome: '结果',
   callOutcomes: { reached: '已接通', no_answer: '无人接听', wrong_number: '号码错误', other: '其他' },

@@ -1,0 +1,231 @@
+//! E2E (issue 12 item 1): the case screen's dialogs never swallow an action. Through the real
+//! window, each dialog's error path: the error shows inside the dialog (in Chinese, naming the
+//! field), the dialog stays open with what was typed, and nothing is recorded; the corrected
+//! action then goes through. Covered: 提请审批 with an empty 案情摘要, 登记电话通知 with
+//! "昨天下午三点", 登记调查情况 with a file that does not exist, and 保存修改 on a draft with an
+//! empty 主送 (the typed text survives the reload). 发送短信 without a configured gateway is
+//! not offered (the button is disabled and says why); its error path with a gateway is
+//! `tests/e2e_sms.rs`'s.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator};
+use support::{
+    click, create_account, first_case, ipc, open_case, screenshot, sign_in, sign_in_as_new_admin,
+    type_into, wait_for, wait_for_secs, wait_gone, wait_text, Driver,
+};
+
+const OFFICER: (&str, &str) = ("wang", "officer-pass-1");
+const LEADER: (&str, &str) = ("li", "leader-pass-1");
+
+/// The value of the input at `css` (the element, or the input/textarea inside it).
+async fn value_of(c: &Client, css: &str) -> String {
+    let el = wait_for(c, css).await;
+    let tag = el.tag_name().await.unwrap_or_default().to_ascii_lowercase();
+    let el = if tag == "input" || tag == "textarea" {
+        el
+    } else {
+        el.find(Locator::Css("input, textarea")).await.unwrap()
+    };
+    el.prop("value").await.unwrap().unwrap_or_default()
+}
+
+/// The text of the first *displayed* element at `css`, once there is one (up to 20 s).
+async fn displayed_text(c: &Client, css: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        for el in c.find_all(Locator::Css(css)).await.unwrap_or_default() {
+            if el.is_displayed().await.unwrap_or(false) {
+                let t = el.text().await.unwrap_or_default();
+                if !t.trim().is_empty() {
+                    return t;
+                }
+            }
+        }
+        assert!(Instant::now() < deadline, "nothing displayed at `{css}`");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Submits the open dialog and expects it to refuse: the message shows inside the dialog.
+async fn submit_expecting_error(c: &Client, shot: &str) -> String {
+    click(c, "[data-testid=form-submit]").await;
+    let msg = displayed_text(c, "[data-testid=form-error]").await;
+    screenshot(c, shot).await;
+    msg
+}
+
+/// Submits the open dialog and expects it to close.
+async fn submit_expecting_success(c: &Client) {
+    click(c, "[data-testid=form-submit]").await;
+    wait_gone(c, "[data-testid=form-error]", 20).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let open = c
+            .find_all(Locator::Css("[data-testid=form-submit]"))
+            .await
+            .unwrap_or_default();
+        let mut shown = false;
+        for el in open {
+            shown |= el.is_displayed().await.unwrap_or(false);
+        }
+        if !shown {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the dialog did not close");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_case_dialog_shows_its_error_in_place_and_keeps_what_was_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e2e-dialogs.sqlite");
+    let driver = Driver::start(&[("JIANCHA_DB", db.display().to_string())]);
+    let c = driver.session().await;
+    // The demo feed's first (cold) sync may hold the write lock for a while.
+    wait_for_secs(&c, "[data-testid=setup-page]", 90)
+        .await
+        .expect("the setup page within 90 s");
+    sign_in_as_new_admin(&c).await;
+    create_account(&c, OFFICER.0, "王监察", "officer", OFFICER.1).await;
+    create_account(&c, LEADER.0, "李领导", "leader", LEADER.1).await;
+    ipc(&c, "auth_sign_out", serde_json::json!({})).await;
+    c.refresh().await.unwrap();
+    sign_in(&c, OFFICER.0, OFFICER.1).await;
+
+    // ---- 保存修改 on a draft with an empty 主送: refused at the letter, typed text kept.
+    let yellow = first_case(&c, "yellow").await;
+    open_case(&c, &yellow).await;
+    click(&c, "[data-testid=take-up-yellow]").await;
+    click(&c, "[data-testid=draft-admonition]").await;
+    wait_text(&c, "[data-testid=admonition-state]", 30, |t| {
+        t.contains("草稿")
+    })
+    .await;
+    let body = "经查，该单位办件超过承诺时限。（E2E 修改后的正文）";
+    type_into(&c, "[data-testid=admonition-addressee]", "").await;
+    type_into(&c, "[data-testid=admonition-body]", body).await;
+    click(&c, "[data-testid=admonition-save]").await;
+    let msg = displayed_text(&c, "[data-testid=admonition-error]").await;
+    assert!(msg.contains("主送") && msg.contains("不能为空"), "{msg}");
+    assert_eq!(msg.matches("输入有误").count(), 1, "{msg}");
+    screenshot(&c, "dialog-error-admonition-save").await;
+    assert_eq!(value_of(&c, "[data-testid=admonition-addressee]").await, "");
+    assert_eq!(value_of(&c, "[data-testid=admonition-body]").await, body);
+
+    // ---- 登记电话通知 with a time that is not one: refused in the dialog, text kept.
+    click(&c, "[data-testid=phone-call]").await;
+    type_into(&c, "[data-testid=form-handler]", "张承办").await;
+    type_into(&c, "[data-testid=form-at]", "昨天下午三点").await;
+    let msg = submit_expecting_error(&c, "dialog-error-phone-call").await;
+    assert!(
+        msg.contains("通话时间") && msg.contains("昨天下午三点"),
+        "{msg}"
+    );
+    assert_eq!(value_of(&c, "[data-testid=form-at]").await, "昨天下午三点");
+    assert_eq!(value_of(&c, "[data-testid=form-handler]").await, "张承办");
+    // Corrected (empty = now), it is recorded and the dialog closes.
+    type_into(&c, "[data-testid=form-at]", "").await;
+    submit_expecting_success(&c).await;
+    wait_text(&c, "[data-testid=case-letters]", 20, |t| {
+        t.contains("张承办")
+    })
+    .await;
+
+    // ---- 发送短信 without a gateway: not offered, and the reason is shown.
+    let sms = wait_for(&c, "[data-testid=send-sms]").await;
+    assert!(
+        sms.attr("disabled").await.unwrap().is_some(),
+        "send-sms enabled without a gateway"
+    );
+    let why = displayed_text(&c, "[data-testid=sms-unavailable]").await;
+    assert!(why.contains("短信"), "{why}");
+
+    // ---- 提请审批 with an empty 案情摘要: refused in the dialog; then submitted.
+    let red = first_case(&c, "red").await;
+    open_case(&c, &red).await;
+    click(&c, "[data-testid=take-up-red]").await;
+    click(&c, "[data-testid=submit-red]").await;
+    let msg = submit_expecting_error(&c, "dialog-error-red-submit").await;
+    assert!(
+        msg.contains("案情摘要") && msg.contains("不能为空"),
+        "{msg}"
+    );
+    assert!(
+        c.find(Locator::Css("[data-testid=red-state]"))
+            .await
+            .is_err(),
+        "a red case was recorded from an empty summary"
+    );
+    type_into(
+        &c,
+        "[data-testid=form-summary] textarea, textarea[data-testid=form-summary]",
+        "逾期两个工作日仍未办结",
+    )
+    .await;
+    submit_expecting_success(&c).await;
+    wait_text(&c, "[data-testid=red-state]", 30, |t| t.contains("待")).await;
+
+    // The leader approves; the notice is issued (e2e_letters covers this path).
+    click(&c, "[data-testid=red-approve]").await;
+    submit_expecting_success(&c).await;
+    wait_for(&c, "[data-testid=leader-approval]").await;
+    type_into(&c, "[data-testid=approval-username]", LEADER.0).await;
+    type_into(&c, "[data-testid=approval-password]", LEADER.1).await;
+    click(&c, "[data-testid=approval-submit]").await;
+    wait_text(&c, "[data-testid=red-case]", 30, |t| t.contains("li")).await;
+    click(&c, "[data-testid=issue-notice]").await;
+    submit_expecting_success(&c).await;
+    wait_for(&c, "[data-testid=notice-number]").await;
+
+    // ---- 登记调查情况 with a file that does not exist: refused in the dialog, text kept.
+    click(&c, "[data-testid=red-findings]").await;
+    let findings = "经调阅系统日志，承办人未在时限内办理。";
+    type_into(
+        &c,
+        "[data-testid=form-text] textarea, textarea[data-testid=form-text]",
+        findings,
+    )
+    .await;
+    let missing = dir.path().join("没有这个文件.pdf").display().to_string();
+    type_into(
+        &c,
+        "[data-testid=form-paths] textarea, textarea[data-testid=form-paths]",
+        &missing,
+    )
+    .await;
+    let msg = submit_expecting_error(&c, "dialog-error-red-findings").await;
+    assert!(
+        msg.contains("无法读取") && msg.contains("没有这个文件.pdf"),
+        "{msg}"
+    );
+    assert_eq!(
+        value_of(&c, "[data-testid=form-text]").await,
+        findings,
+        "the findings typed were lost"
+    );
+    let state = wait_text(&c, "[data-testid=red-state]", 5, |_| true).await;
+    assert!(
+        state.contains("已发初步调查通知书"),
+        "recorded anyway: {state}"
+    );
+    // With the real file, it is recorded.
+    let real = dir.path().join("调查笔录.pdf");
+    std::fs::write(&real, b"%PDF-1.4\n% e2e evidence\n").unwrap();
+    type_into(
+        &c,
+        "[data-testid=form-paths] textarea, textarea[data-testid=form-paths]",
+        &real.display().to_string(),
+    )
+    .await;
+    submit_expecting_success(&c).await;
+    wait_text(&c, "[data-testid=red-state]", 30, |t| {
+        t.contains("已登记调查情况")
+    })
+    .await;
+    screenshot(&c, "dialog-errors-done").await;
+    c.close().await.unwrap();
+}
