@@ -53,6 +53,15 @@ async fn create_account(c: &Client, username: &str, name: &str, role_label: &str
         );
     }
     type_into(c, "[data-testid=account-password]", password).await;
+    // Issue 12 items 1, 9: a mistyped confirmation is refused inside the dialog, which keeps
+    // what was typed; the corrected confirmation goes through.
+    type_into(c, "[data-testid=account-password2]", "not-the-same-1").await;
+    click(c, "[data-testid=account-create]").await;
+    let err = support::wait_text(c, "[data-testid=account-error]", 20, |t| !t.is_empty()).await;
+    assert!(err.contains("两次输入的密码不一致"), "{err}");
+    let kept = support::value_of(c, "[data-testid=account-username]").await;
+    assert_eq!(kept, username, "the dialog lost the username typed");
+    type_into(c, "[data-testid=account-password2]", password).await;
     click(c, "[data-testid=account-create]").await;
     // The new row appears in the table (the list is reloaded from Rust).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -140,6 +149,17 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
     create_account(&c, "li", "李领导", "领导", "leader-pass-1").await;
     create_account(&c, "zhao", "赵查阅", "查阅人员", "reviewer-pass-1").await;
     screenshot(&c, "auth-accounts").await;
+    // An administrator is not offered 停用 on their own account.
+    assert!(
+        c.find(Locator::Css("[data-testid=account-toggle-admin]"))
+            .await
+            .is_err(),
+        "停用 offered on the signed-in admin's own row"
+    );
+    assert!(c
+        .find(Locator::Css("[data-testid=account-toggle-wang]"))
+        .await
+        .is_ok());
 
     // The audit screen lists those actions and verifies the chain.
     menu(&c, "menu-audit", "[data-testid=audit-action]").await;

@@ -14,23 +14,11 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, Locator};
 use support::{
     click, create_account, first_case, ipc, open_case, screenshot, sign_in, sign_in_as_new_admin,
-    type_into, wait_for, wait_for_secs, wait_gone, wait_text, Driver,
+    type_into, value_of, wait_for, wait_for_secs, wait_gone, wait_text, Driver,
 };
 
 const OFFICER: (&str, &str) = ("wang", "officer-pass-1");
 const LEADER: (&str, &str) = ("li", "leader-pass-1");
-
-/// The value of the input at `css` (the element, or the input/textarea inside it).
-async fn value_of(c: &Client, css: &str) -> String {
-    let el = wait_for(c, css).await;
-    let tag = el.tag_name().await.unwrap_or_default().to_ascii_lowercase();
-    let el = if tag == "input" || tag == "textarea" {
-        el
-    } else {
-        el.find(Locator::Css("input, textarea")).await.unwrap()
-    };
-    el.prop("value").await.unwrap().unwrap_or_default()
-}
 
 /// The text of the first *displayed* element at `css`, once there is one (up to 20 s).
 async fn displayed_text(c: &Client, css: &str) -> String {

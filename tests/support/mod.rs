@@ -487,3 +487,15 @@ pub fn number(text: &str) -> u64 {
         .collect();
     digits.parse().unwrap_or(0)
 }
+
+/// The value of the input at `css` (the element, or the input/textarea inside it).
+pub async fn value_of(c: &Client, css: &str) -> String {
+    let el = wait_for(c, css).await;
+    let tag = el.tag_name().await.unwrap_or_default().to_ascii_lowercase();
+    let el = if tag == "input" || tag == "textarea" {
+        el
+    } else {
+        el.find(Locator::Css("input, textarea")).await.unwrap()
+    };
+    el.prop("value").await.unwrap().unwrap_or_default()
+}

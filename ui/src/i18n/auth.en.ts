@@ -35,6 +35,8 @@ export default {
     admin: 'Administrator',
   },
   accountsView: {
+    passwordAgain: 'Confirm',
+    passwordMismatch: 'Confirm password: the two passwords differ',
     title: 'Accounts',
     hint: 'Officers run the workflows, leaders approve (with their own password each time), reviewers only read, administrators manage accounts and settings only.',
     newAccount: 'New account',

@@ -36,6 +36,8 @@ export default {
     admin: '系统管理员',
   },
   accountsView: {
+    passwordAgain: '确认密码',
+    passwordMismatch: '确认密码：两次输入的密码不一致',
     title: '账户管理',
     hint: '监察员办理流程，领导审批（审批时须领导本人输入密码），查阅人员只读，系统管理员只管理账户与设置。',
     newAccount: '新建账户',
