@@ -104,6 +104,14 @@ pub fn list_letters(
             .filter(|s| !s.trim().is_empty())
             .map(|s| parse_date("to", s))
             .transpose()?;
+    // Issue 12 item 8: a reversed range is an error, not an empty list.
+    if let (Some(a), Some(b)) = (from, to) {
+        if b < a {
+            return Err(invalid(format!(
+                "日期范围颠倒：起始日 {a} 晚于结束日 {b} / date range reversed"
+            )));
+        }
+    }
     let kind = f.kind.as_deref().filter(|s| !s.trim().is_empty());
     if let Some(k) = kind {
         if k != "admonition" && k != "investigation-notice" {

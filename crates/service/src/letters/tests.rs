@@ -493,3 +493,22 @@ fn shell_entry_points_use_the_signed_in_session_and_one_time_approvals() {
     );
     assert_eq!(svc.letters_list(LetterFilter::default()).unwrap().len(), 1);
 }
+
+#[test]
+fn a_reversed_date_range_of_the_letter_list_is_refused() {
+    let mut t = setup();
+    let f = LetterFilter {
+        from: Some("2026-03-06".into()),
+        to: Some("2026-03-01".into()),
+        ..Default::default()
+    };
+    let e = list_letters(&t.svc, &mut t.officer, &f, now()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    assert!(e.message.contains("日期范围颠倒"), "{e}");
+    let ok = LetterFilter {
+        from: Some("2026-03-01".into()),
+        to: Some("2026-03-01".into()),
+        ..Default::default()
+    };
+    assert!(list_letters(&t.svc, &mut t.officer, &ok, now()).is_ok());
+}
