@@ -75,5 +75,31 @@ async fn the_embedded_default_syncs_and_shows_it_without_reload() {
     screenshot(&c, "settings-error").await;
     let err = text_of(&c, "[data-testid=settings-error]").await;
     assert!(err.contains("sync_interval_secs"), "{err}");
+
+    // Issue 12 item 2: 60 s (not a step of the widget's 1 + 10k) saves: no native validation
+    // bubble blocks the submit, and Rust stores it.
+    support::type_into(&c, "[data-testid=settings-interval] input", "60").await;
+    // Leave the field so the number input commits its value.
+    c.find(Locator::Css("[data-testid=settings-feed-url]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(&c, "[data-testid=settings-save]").await;
+    support::wait_gone(&c, "[data-testid=settings-error]", 20).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let v = support::ipc(&c, "settings_get", serde_json::json!({})).await;
+        if v.pointer("/ok/sync_interval_secs") == Some(&serde_json::json!(60)) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "60 s was not stored: {v}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    screenshot(&c, "settings-saved").await;
     c.close().await.unwrap();
 }
