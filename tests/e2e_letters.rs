@@ -29,14 +29,38 @@ async fn wait_contains(c: &Client, css: &str, needle: &str) -> String {
                 }
             }
         }
-        let err = match c.find(Locator::Css("[data-testid=letters-error]")).await {
-            Ok(e) => e.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        assert!(
-            Instant::now() < deadline,
-            "`{css}` never contained {needle:?}; error: {err}"
-        );
+        if Instant::now() >= deadline {
+            // What the window shows, for the flaky failure this wait has had on a loaded
+            // machine (issue 12 item 10): any error, in the panel or a dialog, whether a
+            // dialog is still open, and a screenshot.
+            let mut err = String::new();
+            for sel in [
+                "[data-testid=letters-error]",
+                "[data-testid=form-error]",
+                "[data-testid=red-error]",
+            ] {
+                for e in c.find_all(Locator::Css(sel)).await.unwrap_or_default() {
+                    err += &format!("{sel}: {:?}; ", e.text().await.unwrap_or_default());
+                }
+            }
+            let mut dialog_open = false;
+            for e in c
+                .find_all(Locator::Css("[data-testid=form-submit]"))
+                .await
+                .unwrap_or_default()
+            {
+                dialog_open |= e.is_displayed().await.unwrap_or(false);
+            }
+            let panel = match c.find(Locator::Css("[data-testid=case-letters]")).await {
+                Ok(e) => e.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            screenshot(c, "letters-wait-failed").await;
+            panic!(
+                "`{css}` never contained {needle:?}; errors: {err}; a dialog open: \
+                 {dialog_open}; panel: {panel:?}"
+            );
+        }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
 }
