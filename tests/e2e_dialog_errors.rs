@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use support::{
-    click, create_account, first_case, ipc, open_case, screenshot, sign_in, sign_in_as_new_admin,
-    type_into, value_of, wait_for, wait_for_secs, wait_gone, wait_text, Driver,
+    any_displayed, click, first_case, open_case, screenshot, staff_and_sign_in_officer, type_into,
+    value_of, wait_for, wait_for_secs, wait_gone, wait_text, Driver,
 };
 
 const OFFICER: (&str, &str) = ("wang", "officer-pass-1");
@@ -50,18 +50,7 @@ async fn submit_expecting_success(c: &Client) {
     click(c, "[data-testid=form-submit]").await;
     wait_gone(c, "[data-testid=form-error]", 20).await;
     let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let open = c
-            .find_all(Locator::Css("[data-testid=form-submit]"))
-            .await
-            .unwrap_or_default();
-        let mut shown = false;
-        for el in open {
-            shown |= el.is_displayed().await.unwrap_or(false);
-        }
-        if !shown {
-            return;
-        }
+    while any_displayed(c, "[data-testid=form-submit]").await {
         assert!(Instant::now() < deadline, "the dialog did not close");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -77,12 +66,7 @@ async fn every_case_dialog_shows_its_error_in_place_and_keeps_what_was_typed() {
     wait_for_secs(&c, "[data-testid=setup-page]", 90)
         .await
         .expect("the setup page within 90 s");
-    sign_in_as_new_admin(&c).await;
-    create_account(&c, OFFICER.0, "王监察", "officer", OFFICER.1).await;
-    create_account(&c, LEADER.0, "李领导", "leader", LEADER.1).await;
-    ipc(&c, "auth_sign_out", serde_json::json!({})).await;
-    c.refresh().await.unwrap();
-    sign_in(&c, OFFICER.0, OFFICER.1).await;
+    staff_and_sign_in_officer(&c, OFFICER, LEADER).await;
 
     // ---- 保存修改 on a draft with an empty 主送: refused at the letter, typed text kept.
     let yellow = first_case(&c, "yellow").await;

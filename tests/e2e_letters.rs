@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use support::{
-    base, click, create_account, first_case, ipc, open_case, screenshot, sign_in,
-    sign_in_as_new_admin, text_of, type_into, wait_for, Driver,
+    any_displayed, base, click, first_case, open_case, screenshot, staff_and_sign_in_officer,
+    text_of, type_into, wait_for, Driver,
 };
 
 const OFFICER: (&str, &str) = ("wang", "officer-pass-1");
@@ -43,14 +43,7 @@ async fn wait_contains(c: &Client, css: &str, needle: &str) -> String {
                     err += &format!("{sel}: {:?}; ", e.text().await.unwrap_or_default());
                 }
             }
-            let mut dialog_open = false;
-            for e in c
-                .find_all(Locator::Css("[data-testid=form-submit]"))
-                .await
-                .unwrap_or_default()
-            {
-                dialog_open |= e.is_displayed().await.unwrap_or(false);
-            }
+            let dialog_open = any_displayed(c, "[data-testid=form-submit]").await;
             let panel = match c.find(Locator::Css("[data-testid=case-letters]")).await {
                 Ok(e) => e.text().await.unwrap_or_default(),
                 Err(_) => String::new(),
@@ -101,13 +94,7 @@ async fn yellow_card_to_issued_letter_and_red_card_approved_notice_issued() {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    sign_in_as_new_admin(&c).await;
-    create_account(&c, OFFICER.0, "王监察", "officer", OFFICER.1).await;
-    create_account(&c, LEADER.0, "李领导", "leader", LEADER.1).await;
-    // Sign out over IPC and reload (the user menu's dropdown animates; e2e_auth covers it).
-    ipc(&c, "auth_sign_out", serde_json::json!({})).await;
-    c.refresh().await.unwrap();
-    sign_in(&c, OFFICER.0, OFFICER.1).await;
+    staff_and_sign_in_officer(&c, OFFICER, LEADER).await;
 
     // Yellow: queue → case → card → draft → number → issue → files on disk.
     let yellow = first_case(&c, "yellow").await;

@@ -611,15 +611,14 @@ fn the_service_and_the_shell_hold_no_sql() {
     let statement = |s: &str| {
         let u = s.to_ascii_uppercase();
         let w: Vec<&str> = u.split_whitespace().collect();
-        w.windows(2).any(|p| {
-            matches!(
-                (p[0], p[1]),
-                ("SELECT", _) if u.contains(" FROM ")
-            ) || matches!(
-                (p[0], p[1]),
-                ("INSERT", "INTO") | ("DELETE", "FROM") | ("CREATE", "TABLE")
-            ) || (p[0] == "UPDATE" && u.contains(" SET "))
-        }) || u.contains("PRAGMA ")
+        let pair = |a: &str, b: &str| w.windows(2).any(|p| p[0] == a && p[1] == b);
+        let leads = |a: &str| w.windows(2).any(|p| p[0] == a);
+        (leads("SELECT") && u.contains(" FROM "))
+            || pair("INSERT", "INTO")
+            || pair("DELETE", "FROM")
+            || pair("CREATE", "TABLE")
+            || (leads("UPDATE") && u.contains(" SET "))
+            || u.contains("PRAGMA ")
             || u.contains("JSON_EXTRACT(")
     };
     let mut wrong = Vec::new();

@@ -443,6 +443,29 @@ pub async fn create_account(c: &Client, username: &str, name: &str, role: &str, 
     assert!(r.get("ok").is_some(), "create {username}: {r}");
 }
 
+/// From the setup page: the first administrator, then an officer and a leader (names 王监察,
+/// 李领导), and the officer signed in on a reloaded page (signing out over IPC: the user menu's
+/// dropdown animates; e2e_auth covers it).
+pub async fn staff_and_sign_in_officer(c: &Client, officer: (&str, &str), leader: (&str, &str)) {
+    sign_in_as_new_admin(c).await;
+    create_account(c, officer.0, "王监察", "officer", officer.1).await;
+    create_account(c, leader.0, "李领导", "leader", leader.1).await;
+    ipc(c, "auth_sign_out", serde_json::json!({})).await;
+    c.refresh().await.unwrap();
+    sign_in(c, officer.0, officer.1).await;
+}
+
+/// Whether any element at `css` is displayed now (Element Plus keeps closed dialogs in the
+/// DOM, hidden).
+pub async fn any_displayed(c: &Client, css: &str) -> bool {
+    for el in c.find_all(Locator::Css(css)).await.unwrap_or_default() {
+        if el.is_displayed().await.unwrap_or(false) {
+            return true;
+        }
+    }
+    false
+}
+
 /// The first case of a card queue once the demo feed has synced some (up to 120 s).
 pub async fn first_case(c: &Client, level: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(120);

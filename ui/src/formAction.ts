@@ -18,6 +18,12 @@ export interface FormAction {
   clear: () => void
 }
 
+/** A refusal found in the page before Rust is asked (a typed time that is not one, two
+ * passwords that differ): rejected as Rust would, so it shows in the same error slot. */
+export function invalidInput(message: string): Promise<never> {
+  return Promise.reject({ code: 'invalid_input', message } satisfies ApiError)
+}
+
 export function useFormAction(): FormAction {
   const pending = ref(false)
   const error = ref<ApiError | null>(null)

@@ -51,12 +51,6 @@ macro_rules! code_enum {
                 self.code() == *other
             }
         }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.code())
-            }
-        }
     };
 }
 
