@@ -59,6 +59,7 @@ async fn create_account(c: &Client, username: &str, name: &str, role_label: &str
     click(c, "[data-testid=account-create]").await;
     let err = support::wait_text(c, "[data-testid=account-error]", 20, |t| !t.is_empty()).await;
     assert!(err.contains("两次输入的密码不一致"), "{err}");
+    screenshot(c, "auth-account-error").await;
     let kept = support::value_of(c, "[data-testid=account-username]").await;
     assert_eq!(kept, username, "the dialog lost the username typed");
     type_into(c, "[data-testid=account-password2]", password).await;
