@@ -138,6 +138,21 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         .is_err());
     tokio::time::sleep(std::time::Duration::from_secs(2)).await; // styles and fonts settle
     screenshot(&c, "auth-setup").await;
+    // Issue 12 item 1: a refused setup names what is missing, by its button, keeps the form.
+    type_into(&c, "[data-testid=setup-username]", "admin").await;
+    click(&c, "[data-testid=setup-submit]").await;
+    let err = support::wait_text(&c, "[data-testid=setup-error]", 20, |t| !t.is_empty()).await;
+    assert!(err.contains("姓名") && !err.contains("用户名、"), "{err}");
+    assert_eq!(
+        support::value_of(&c, "[data-testid=setup-username]").await,
+        "admin"
+    );
+    support::assert_apart(
+        &c,
+        "[data-testid=setup-error]",
+        "[data-testid=setup-submit]",
+    )
+    .await;
     sign_in_as_new_admin(&c).await;
     assert_eq!(
         text_of(&c, "[data-testid=current-role]").await.trim(),
@@ -193,6 +208,26 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         ipc_code(&c, "accounts_list", serde_json::json!({})).await,
         "unauthenticated"
     );
+    // A wrong password: said in Chinese by the button, never over it; the username stays.
+    type_into(&c, "[data-testid=sign-in-username]", "wang").await;
+    type_into(&c, "[data-testid=sign-in-password]", "wrong-pass-1").await;
+    click(&c, "[data-testid=sign-in-submit]").await;
+    let err = support::wait_text(&c, "[data-testid=sign-in-error]", 20, |t| !t.is_empty()).await;
+    assert!(
+        err.contains("用户名或密码错误") && !err.contains("bad credentials"),
+        "{err}"
+    );
+    support::assert_apart(
+        &c,
+        "[data-testid=sign-in-error]",
+        "[data-testid=sign-in-submit]",
+    )
+    .await;
+    assert_eq!(
+        support::value_of(&c, "[data-testid=sign-in-username]").await,
+        "wang"
+    );
+    screenshot(&c, "auth-sign-in-error").await;
 
     // The officer signs in.
     sign_in(&c, "wang", "officer-pass-1").await;
@@ -214,6 +249,22 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         .await,
         "forbidden"
     );
+
+    // An officer's 保存 in 设置 is refused, and says so by the button (issue 12 item 1).
+    c.execute("window.location.hash = '#/settings'", vec![])
+        .await
+        .unwrap();
+    wait_for(&c, "[data-testid=settings-save]").await;
+    type_into(&c, "[data-testid=settings-lead] input", "2").await;
+    click(&c, "[data-testid=settings-feed-url]").await;
+    click(&c, "[data-testid=settings-save]").await;
+    let err = support::wait_text(&c, "[data-testid=settings-error]", 20, |t| !t.is_empty()).await;
+    assert!(
+        err.contains("无权操作") && err.contains("权限不足"),
+        "{err}"
+    );
+    assert!(!err.contains("forbidden"), "an English tail: {err}");
+    screenshot(&c, "auth-officer-settings-forbidden").await;
 
     // The officer sees the case's action buttons.
     let case = first_case(&c, "yellow").await;

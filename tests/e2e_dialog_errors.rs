@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use support::{
-    any_displayed, click, first_case, open_case, screenshot, staff_and_sign_in_officer, type_into,
-    value_of, wait_for, wait_for_secs, wait_gone, wait_text, Driver,
+    any_displayed, click, click_displayed, first_case, open_case, screenshot,
+    staff_and_sign_in_officer, type_into, value_of, wait_for, wait_for_secs, wait_gone, wait_text,
+    Driver,
 };
 
 const OFFICER: (&str, &str) = ("wang", "officer-pass-1");
@@ -141,14 +142,58 @@ async fn every_case_dialog_shows_its_error_in_place_and_keeps_what_was_typed() {
     submit_expecting_success(&c).await;
     wait_text(&c, "[data-testid=red-state]", 30, |t| t.contains("待")).await;
 
-    // The leader approves; the notice is issued (e2e_letters covers this path).
+    // ---- 批准 needs the leader's credentials. Closing the approval dialog records nothing and
+    // says so in the step's dialog, which stays open with its text.
     click(&c, "[data-testid=red-approve]").await;
-    submit_expecting_success(&c).await;
+    type_into(
+        &c,
+        "[data-testid=form-text] textarea, textarea[data-testid=form-text]",
+        "同意立案调查",
+    )
+    .await;
+    click(&c, "[data-testid=form-submit]").await;
+    wait_for(&c, "[data-testid=leader-approval]").await;
+    click_displayed(&c, "[data-testid=approval-cancel]", 10).await;
+    let msg = displayed_text(&c, "[data-testid=form-error]").await;
+    assert!(msg.contains("未经领导确认"), "{msg}");
+    assert_eq!(
+        value_of(&c, "[data-testid=form-text]").await,
+        "同意立案调查"
+    );
+    let state = wait_text(&c, "[data-testid=red-state]", 5, |_| true).await;
+    assert!(state.contains("待"), "approved without the leader: {state}");
+    // A wrong password: refused in the approval dialog, the message clear of its buttons.
+    click(&c, "[data-testid=form-submit]").await;
     wait_for(&c, "[data-testid=leader-approval]").await;
     type_into(&c, "[data-testid=approval-username]", LEADER.0).await;
+    type_into(&c, "[data-testid=approval-password]", "not-the-password").await;
+    click(&c, "[data-testid=approval-submit]").await;
+    let msg = displayed_text(&c, "[data-testid=approval-error]").await;
+    assert!(msg.contains("用户名或密码错误"), "{msg}");
+    assert!(!msg.contains("bad credentials"), "an English tail: {msg}");
+    support::assert_apart(
+        &c,
+        "[data-testid=approval-error]",
+        "[data-testid=approval-submit]",
+    )
+    .await;
+    screenshot(&c, "dialog-error-leader-approval").await;
+    assert_eq!(
+        value_of(&c, "[data-testid=approval-username]").await,
+        LEADER.0
+    );
+    // The right one: approved, and the step's dialog closes.
     type_into(&c, "[data-testid=approval-password]", LEADER.1).await;
     click(&c, "[data-testid=approval-submit]").await;
-    wait_text(&c, "[data-testid=red-case]", 30, |t| t.contains("li")).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while any_displayed(&c, "[data-testid=form-submit]").await {
+        assert!(Instant::now() < deadline, "the step's dialog did not close");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    wait_text(&c, "[data-testid=red-case]", 30, |t| {
+        t.contains("李领导") || t.contains("li")
+    })
+    .await;
     click(&c, "[data-testid=issue-notice]").await;
     submit_expecting_success(&c).await;
     wait_for(&c, "[data-testid=notice-number]").await;

@@ -74,7 +74,10 @@ async fn the_embedded_default_syncs_and_shows_it_without_reload() {
     click(&c, "[data-testid=settings-save]").await;
     screenshot(&c, "settings-error").await;
     let err = text_of(&c, "[data-testid=settings-error]").await;
-    assert!(err.contains("sync_interval_secs"), "{err}");
+    assert!(
+        err.contains("同步间隔") && !err.contains("sync_interval_secs"),
+        "{err}"
+    );
 
     // Issue 12 item 2: 60 s (not a step of the widget's 1 + 10k) saves: no native validation
     // bubble blocks the submit, and Rust stores it.

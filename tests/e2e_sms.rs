@@ -78,7 +78,10 @@ async fn a_warning_sms_goes_through_the_gateway_and_is_shown_delivered_on_the_ca
     )
     .await;
     click(&c, "[data-testid=contacts-import]").await;
-    let err = wait_text(&c, "[data-testid=contacts-error]", 20, |t| !t.is_empty()).await;
+    let err = wait_text(&c, "[data-testid=contacts-import-error]", 20, |t| {
+        !t.is_empty()
+    })
+    .await;
     assert!(err.contains("第 1 行"), "{err}");
     // Handlers of open cards without a number are listed, and go into the import box to be
     // completed.
@@ -109,6 +112,24 @@ async fn a_warning_sms_goes_through_the_gateway_and_is_shown_delivered_on_the_ca
     let case = first_case(&c, "warning").await;
     open_case(&c, &case).await;
     click(&c, "[data-testid=send-sms]").await;
+    // Issue 12 item 1: a 10-digit number is refused in the dialog, which keeps it; nothing
+    // is queued.
+    type_into(&c, "[data-testid=form-phone]", "1380000000").await;
+    click(&c, "[data-testid=form-submit]").await;
+    let err = wait_text(&c, "[data-testid=form-error]", 20, |t| !t.is_empty()).await;
+    assert!(
+        err.contains("手机号码") && err.contains("1380000000"),
+        "{err}"
+    );
+    assert_eq!(
+        support::value_of(&c, "[data-testid=form-phone]").await,
+        "1380000000"
+    );
+    assert!(
+        c.find(Locator::Css("[data-testid=sms]")).await.is_err(),
+        "an SMS was queued to a 10-digit number"
+    );
+    screenshot(&c, "case-sms-bad-number").await;
     type_into(&c, "[data-testid=form-phone]", "13800000001").await;
     click(&c, "[data-testid=form-submit]").await;
     // The dispatcher sends it and polls the receipt; the case page follows without a reload.

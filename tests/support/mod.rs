@@ -522,3 +522,22 @@ pub async fn value_of(c: &Client, css: &str) -> String {
     };
     el.prop("value").await.unwrap().unwrap_or_default()
 }
+
+/// Asserts that the first displayed elements at `a` and `b` do not overlap on screen (an error
+/// text over a button, issue 12 item 7).
+pub async fn assert_apart(c: &Client, a: &str, b: &str) {
+    let script = r#"
+        const [a, b] = arguments;
+        const shown = (css) => [...document.querySelectorAll(css)].find((e) => e.offsetParent !== null);
+        const ea = shown(a), eb = shown(b);
+        if (!ea || !eb) return 'missing: ' + (!ea ? a : b);
+        const r = ea.getBoundingClientRect(), s = eb.getBoundingClientRect();
+        const apart = r.right <= s.left || s.right <= r.left || r.bottom <= s.top || s.bottom <= r.top;
+        return apart ? 'apart' : JSON.stringify({ a: [r.left, r.top, r.right, r.bottom], b: [s.left, s.top, s.right, s.bottom] });
+    "#;
+    let v = c
+        .execute(script, vec![a.into(), b.into()])
+        .await
+        .expect("script ran");
+    assert_eq!(v.as_str(), Some("apart"), "`{a}` and `{b}` overlap");
+}

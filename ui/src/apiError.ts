@@ -54,3 +54,24 @@ export function toApiError(reason: unknown): ApiError {
   }
   return { code: 'internal', message: text }
 }
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/
+const LATIN = /[A-Za-z]/
+
+/** A message from Rust as the page shows it in `locale` (issue 12 item 6). Rust writes its
+ * messages Chinese first with an English gloss for logs and support — `用户名或密码错误
+ * (bad credentials for "x")`, `… / not running inside the desktop app`. The Chinese UI drops
+ * those glosses (a parenthesis or a ` / ` tail holding Latin text, no Chinese and no path); the English
+ * UI keeps the whole message, which then carries the English. Anything else stays. */
+export function messageFor(message: string, locale: string): string {
+  if (!locale.startsWith('zh') || !CJK.test(message)) return message
+  let out = message.replace(/\s*\(([^()]*)\)/g, (whole, inner: string) =>
+    CJK.test(inner) || !LATIN.test(inner) || /[/\\]/.test(inner) ? whole : '',
+  )
+  const slash = out.lastIndexOf(' / ')
+  if (slash > 0) {
+    const tail = out.slice(slash + 3)
+    if (LATIN.test(tail) && !CJK.test(tail) && CJK.test(out.slice(0, slash))) out = out.slice(0, slash)
+  }
+  return out.trim()
+}

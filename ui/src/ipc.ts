@@ -8,7 +8,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 import { ElMessage } from 'element-plus'
 import type { AppInfo } from './bindings/AppInfo'
 import type { CommandName, Commands } from './bindings/commands'
-import { NOT_IN_APP, toApiError, type ApiError } from './apiError'
+import { NOT_IN_APP, messageFor, toApiError, type ApiError } from './apiError'
 import { i18n } from './i18n'
 
 export type { AppInfo, ApiError, UnlistenFn, CommandName, Commands }
@@ -65,7 +65,10 @@ export async function onEvent<T>(event: string, handler: (payload: T) => void): 
 /** The text shown for an error: the code's name in the current language, then Rust's message. */
 export function errorText(error: ApiError): string {
   const title = i18n.global.t(`errors.codes.${error.code}`)
-  return i18n.global.t('errors.format', { title, message: error.message })
+  const message = messageFor(error.message, String(i18n.global.locale.value))
+  // A message that already starts with its title is not prefixed twice (输入有误：输入有误：…).
+  if (message.startsWith(title)) return message
+  return i18n.global.t('errors.format', { title, message })
 }
 
 /** Shows any rejection (normalised to an ApiError) as an Element Plus message. */

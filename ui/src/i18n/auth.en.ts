@@ -12,7 +12,7 @@ export default {
   passwordAgain: 'Password again',
   passwordRule: 'At least 8 characters',
   passwordsDiffer: 'The passwords differ',
-  required: 'Required',
+  requiredFields: 'Please fill in: {fields}',
   create: 'Create and sign in',
   signIn: 'Sign in',
   signOut: 'Sign out',

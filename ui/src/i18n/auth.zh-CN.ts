@@ -13,7 +13,7 @@ export default {
   passwordAgain: '再次输入密码',
   passwordRule: '至少 8 个字符',
   passwordsDiffer: '两次输入的密码不一致',
-  required: '必填',
+  requiredFields: '请填写{fields}',
   create: '创建并登录',
   signIn: '登录',
   signOut: '退出登录',

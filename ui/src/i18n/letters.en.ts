@@ -134,6 +134,7 @@ export default {
   cancel: 'Cancel',
   done: 'Done',
   approvalPurposeRed: 'Red-card investigation approval (Art. 8)',
+  approvalCancelled: 'Not recorded: the leader did not confirm. Submit again and have the leader enter their credentials.',
   approvalPurposeRelief: 'Card exemption/revocation approval',
   readOnly: 'Your role can only view.',
   queueHint: 'Red-card matters not yet filed, by the deadline of their current step (working days); overdue in red.',

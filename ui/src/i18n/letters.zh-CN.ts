@@ -135,6 +135,7 @@ export default {
   cancel: '取消',
   done: '已完成',
   approvalPurposeRed: '红牌调查审批（第八条）',
+  approvalCancelled: '未经领导确认，未记录：请重新提交并由领导输入用户名和密码',
   approvalPurposeRelief: '警告牌免责/撤销审批',
   readOnly: '当前角色只能查看。',
   queueHint: '未建档的红牌调查事项，按当前步骤期限排序（工作日）；逾期标红。',
