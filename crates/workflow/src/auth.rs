@@ -94,6 +94,14 @@ impl Session {
     pub fn lock(&mut self) {
         self.locked = true;
     }
+    /// Moves the session's instant (its last activity) by `by`, for an edge whose operations
+    /// are stamped on another clock than the one its idle lock runs on (the service: the demo
+    /// feed's clock runs ahead of the wall clock). Shift by (case clock − wall clock) before an
+    /// operation passed the case instant and back by as much after: [`authorize`] then measures
+    /// the idle time on the wall clock while every stamp is in case time.
+    pub fn shift_clock(&mut self, by: Duration) {
+        self.last_active += by;
+    }
     fn actor(&self) -> Actor {
         Actor {
             account_id: self.account_id.clone(),
@@ -152,6 +160,13 @@ impl Approval {
     }
     pub(crate) fn leader_id(&self) -> &str {
         &self.leader_id
+    }
+    /// The approval with its verification instant moved by `by` (see [`Session::shift_clock`]):
+    /// shifted by (case clock − wall clock) at use, its age at the case instant is its age on
+    /// the wall clock, so `approval.max_age_secs` stays a wall-clock limit.
+    pub fn shift_clock(mut self, by: Duration) -> Approval {
+        self.verified_at += by;
+        self
     }
     /// Refuses an approval older than the configured maximum age (or from the future).
     pub(crate) fn check_fresh(&self, max_age_secs: u32, now: DateTime<Utc>) -> Result<()> {
