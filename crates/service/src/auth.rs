@@ -50,6 +50,12 @@
 //!   through [`with_session`]/[`require`]/[`touch`] passes the wall clock (`svc.clock()`) to
 //!   `jiancha_workflow::auth::authorize`, which locks an idle session and records the activity.
 //!   The idle time is the `idle_timeout_minutes` setting, read at sign-in.
+//! - What a command does happens on the app clock (`crate::clock`: the feed's clock in the
+//!   demo, issue 12 item 4): the callbacks of [`with_session`]/[`with_approval`] get the app
+//!   instant, and sign-in, unlock, sign-out and approvals are audited at it. The stored
+//!   session and approvals keep wall instants; while the workflow runs they are shifted by
+//!   (app − wall) ([`in_app_time`]), since every workflow operation authorises again (and
+//!   checks the approval's age) against the instant it is passed.
 //! - Leader approvals: the leader's password is verified once by
 //!   `jiancha_workflow::auth::leader_approval` and never kept; the resulting `Approval` stays
 //!   here under an opaque id, bound to the account that was signed in when it was made, used
@@ -94,9 +100,44 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The instant commands run at: the wall clock (this is the edge; `crate::clock`).
+/// The instant sessions are authorised at: the wall clock (this is the edge; `crate::clock`).
 pub fn now(svc: &Service) -> DateTime<Utc> {
     svc.clock().wall()
+}
+
+/// A command's two readings of the time, taken once (`crate::clock`): `wall` for the session
+/// (idle lock, approvals' age), `app` for what the command does and the audit log.
+#[derive(Clone, Copy)]
+struct Instants {
+    wall: DateTime<Utc>,
+    app: DateTime<Utc>,
+}
+
+impl Instants {
+    fn read(svc: &Service) -> Self {
+        let (wall, app) = svc.clock().readings();
+        Instants { wall, app }
+    }
+
+    /// How far the app clock is ahead of the wall clock (negative when behind).
+    fn lead(self) -> Duration {
+        self.app - self.wall
+    }
+}
+
+/// Runs `f` with the session's instant moved into app time by `lead` (the workflow checks the
+/// idle lock against the app instant it is passed: shifted, that is the wall-clock idle time)
+/// and moves it back afterwards, also when `f` panics: the stored session stays in wall time.
+fn in_app_time<T>(session: &mut Session, lead: Duration, f: impl FnOnce(&mut Session) -> T) -> T {
+    struct Back<'a>(&'a mut Session, Duration);
+    impl Drop for Back<'_> {
+        fn drop(&mut self) {
+            self.0.shift_clock(-self.1);
+        }
+    }
+    session.shift_clock(lead);
+    let back = Back(session, lead);
+    f(&mut *back.0)
 }
 
 #[cfg(test)]
@@ -234,7 +275,8 @@ pub fn status(svc: &Service) -> Result<AuthStatus, ApiError> {
 }
 
 /// Runs `f` for the signed-in session after authorising `action` (role and idle lock, against
-/// the wall clock); the session's last activity is touched. See the module docs.
+/// the wall clock); the session's last activity is touched. `f` gets the app clock's instant
+/// (`crate::clock`), which every stamp of the operation carries. See the module docs.
 pub fn with_session<T>(
     svc: &Service,
     action: Action,
@@ -242,10 +284,10 @@ pub fn with_session<T>(
 ) -> Result<T, ApiError> {
     let mut guard = lock(&svc.auth().session);
     let session = guard.as_mut().ok_or_else(not_signed_in)?;
-    let now = now(svc);
-    wf_auth::authorize(session, action, now)?;
+    let at = Instants::read(svc);
+    wf_auth::authorize(session, action, at.wall)?;
     let mut db = svc.db()?;
-    Ok(f(&mut db, session, now)?)
+    Ok(in_app_time(session, at.lead(), |s| f(&mut db, s, at.app))?)
 }
 
 /// Like [`with_session`] for an action a leader approves: takes the approval `approval_id`
@@ -259,8 +301,8 @@ pub fn with_approval<T>(
 ) -> Result<T, ApiError> {
     let mut guard = lock(&svc.auth().session);
     let session = guard.as_mut().ok_or_else(not_signed_in)?;
-    let now = now(svc);
-    wf_auth::authorize(session, action, now)?;
+    let at = Instants::read(svc);
+    wf_auth::authorize(session, action, at.wall)?;
     let approval = {
         let mut store = lock(&svc.auth().approvals);
         match store.get(approval_id.trim()) {
@@ -278,9 +320,13 @@ pub fn with_approval<T>(
             .remove(approval_id.trim())
             .expect("checked above")
             .approval
+            // Its age at the app instant is then its age on the wall clock.
+            .shift_clock(at.lead())
     };
     let mut db = svc.db()?;
-    Ok(f(&mut db, session, approval, now)?)
+    Ok(in_app_time(session, at.lead(), |s| {
+        f(&mut db, s, approval, at.app)
+    })?)
 }
 
 /// For read-only commands: signed in, unlocked, and the role may do `action` (usually
@@ -309,8 +355,10 @@ pub fn setup_first_admin(
 ) -> Result<AuthStatus, ApiError> {
     let mut db = svc.db()?;
     let ws = stored_workstation_id(svc, &mut db)?;
-    let session =
-        wf_auth::setup_first_admin(&mut db, username, display_name, password, &ws, now(svc))?;
+    let at = Instants::read(svc);
+    let mut session =
+        wf_auth::setup_first_admin(&mut db, username, display_name, password, &ws, at.app)?;
+    session.shift_clock(-at.lead());
     replace_session(svc, &mut db, Some(session))?;
     status(svc)
 }
@@ -319,7 +367,10 @@ pub fn setup_first_admin(
 pub fn sign_in(svc: &Service, username: &str, password: &str) -> Result<AuthStatus, ApiError> {
     let mut db = svc.db()?;
     let ws = stored_workstation_id(svc, &mut db)?;
-    let session = wf_auth::sign_in(&mut db, username, password, &ws, now(svc))?;
+    // Audited at the app instant; the session's activity kept on the wall clock.
+    let at = Instants::read(svc);
+    let mut session = wf_auth::sign_in(&mut db, username, password, &ws, at.app)?;
+    session.shift_clock(-at.lead());
     replace_session(svc, &mut db, Some(session))?;
     status(svc)
 }
@@ -335,7 +386,7 @@ fn replace_session(svc: &Service, db: &mut Db, next: Option<Session>) -> Result<
     let old = std::mem::replace(&mut *lock(&svc.auth().session), next);
     lock(&svc.auth().approvals).clear();
     if let Some(old) = old {
-        wf_auth::sign_out(db, old, now(svc))?;
+        wf_auth::sign_out(db, old, svc.clock().app_now())?;
     }
     Ok(())
 }
@@ -356,7 +407,10 @@ pub fn unlock(svc: &Service, password: &str) -> Result<AuthStatus, ApiError> {
         let mut db = svc.db()?;
         let mut guard = lock(&svc.auth().session);
         let session = guard.as_mut().ok_or_else(not_signed_in)?;
-        wf_auth::unlock(&mut db, session, password, now(svc))?;
+        let at = Instants::read(svc);
+        in_app_time(session, at.lead(), |s| {
+            wf_auth::unlock(&mut db, s, password, at.app)
+        })?;
     }
     // Approvals made before an (idle) lock are not carried past it.
     lock(&svc.auth().approvals).clear();
@@ -384,8 +438,12 @@ pub fn leader_approval(
     };
     let mut db = svc.db()?;
     let ws = stored_workstation_id(svc, &mut db)?;
-    let at = now(svc);
-    let approval = wf_auth::leader_approval(&mut db, username, password, &ws, at)?;
+    // Audited at the app instant; kept (and its ticket dated) on the wall clock, where its
+    // age is measured.
+    let now = Instants::read(svc);
+    let at = now.wall;
+    let approval = wf_auth::leader_approval(&mut db, username, password, &ws, now.app)?
+        .shift_clock(-now.lead());
     let max_age = settings::load(db.conn())?.approval_max_age_secs;
     let ticket = ApprovalTicket {
         approval_id: jiancha_workflow::util::new_id(at),

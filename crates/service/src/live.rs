@@ -152,6 +152,14 @@ impl Live {
         lock(&self.feed_clock).map(|(t, at)| t + (at.elapsed().as_secs_f64() * speed) as i64)
     }
 
+    /// Sets the feed's clock to `at` (Unix seconds) as of now, running at `speed`, as a sync
+    /// would (tests: a feed ahead of the wall clock).
+    #[cfg(test)]
+    pub(crate) fn set_feed_clock(&self, at: i64, speed: f64) {
+        *lock(&self.feed_clock) = Some((at, Instant::now()));
+        self.set_feed_speed(speed);
+    }
+
     fn update(&self, f: impl FnOnce(&mut SyncStatus)) -> SyncStatus {
         let mut s = lock(&self.status);
         f(&mut s);
