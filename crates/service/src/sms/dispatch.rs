@@ -98,8 +98,10 @@ pub(super) struct Plan {
 }
 
 /// One pass: auto notices for cases that entered 预警, escalation, sending what is due,
-/// delivery receipts. `now` = wall clock; `feed_now` = the feed's clock (signals' time). The
-/// database steps run on the blocking pool; only the gateway's calls are awaited here.
+/// delivery receipts. `now` = the app clock (`crate::clock`: the feed's clock in the demo):
+/// the quiet hours, escalation steps and every stamp; `feed_now` = the signals' time, in Unix
+/// seconds (the loop passes `now`'s; tests pass them apart). The database steps run on the
+/// blocking pool; only the gateway's calls are awaited here.
 pub async fn dispatch(
     svc: &Arc<Service>,
     now: DateTime<Utc>,
@@ -518,8 +520,11 @@ pub(super) fn handler_calls(db: &Db, case_id: &str) -> Result<Vec<NoticeAttempt>
 /// The dispatcher loop: a pass every `every` and whenever woken. Runs until the process ends.
 pub async fn run(svc: Arc<Service>, every: Duration) {
     loop {
-        let now = svc.clock().wall();
-        let feed_now = svc.clock().now();
+        // One clock (issue 12 item 4): escalation and quiet hours run on the time the signals
+        // were raised in, so an escalation step comes working hours after the notice in that
+        // time, and the notices are stamped in it like the cards and letters of the case.
+        let now = svc.clock().app_now();
+        let feed_now = now.timestamp();
         match dispatch(&svc, now, feed_now).await {
             Ok(r) => {
                 if r.sent + r.failed + r.receipts + r.auto_notices + r.escalations > 0 {

@@ -302,6 +302,8 @@ pub fn update(svc: &Service, u: &NoticeSettingsUpdate) -> Result<NoticeSettingsV
     let mut db = svc.db()?;
     let old = load(&db)?;
     let new = apply_update(&old, u)?;
+    // The settings log's "changed at" is the machine's (as `crate::settings`); the audit
+    // entry of each change is at the app instant (`crate::clock`).
     let at = svc.clock().wall_secs();
     let by = crate::settings::changed_by(svc);
     let (before, after) = (entries(&old), entries(&new));

@@ -38,6 +38,8 @@ pub(super) fn test_message(
     let req = SmsRequest {
         phones: vec![phone.to_string()],
         values,
+        // Unique, not dated: the wall clock's milliseconds (the app clock's seconds would
+        // repeat within one demo second).
         out_id: format!("test-{}", svc.clock().wall().timestamp_millis()),
     };
     Ok((gateway, req))
