@@ -512,3 +512,150 @@ fn a_reversed_date_range_of_the_letter_list_is_refused() {
     };
     assert!(list_letters(&t.svc, &mut t.officer, &ok, now()).is_ok());
 }
+
+/// Issue 12 item 4 ("one clock"): with the feed's clock days ahead of the wall clock (the demo
+/// runs it at 600×), a card taken up, a 效能告诫书 drafted, numbered and issued, a red card
+/// approved and their audit entries carry the feed's date, not the wall date; the session is
+/// authorised on the wall clock, so it does not idle-lock (every workflow operation authorises
+/// again at the instant it is given: days after the session's last activity on the wall
+/// clock), the leader's approval is not stale, and the idle lock still comes after the idle
+/// time on the wall clock.
+#[test]
+fn workflow_stamps_and_letter_dates_follow_the_feed_clock_the_session_the_wall_clock() {
+    use chrono::{Datelike, Duration, TimeZone};
+    use jiancha_api::letters as dto;
+    use jiancha_api::Handlers;
+    let t = setup();
+    let svc = &t.svc;
+    crate::auth::sign_in(svc, "officer", PW).unwrap();
+    // 01:00 CST three days after the wall date: at 60× the feed stays in that day for 23
+    // minutes of wall time, far longer than the test.
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let wall_day = svc.clock().wall().with_timezone(&cst).date_naive();
+    let day = wall_day + Duration::days(3);
+    let feed_at = cst
+        .from_local_datetime(&day.and_hms_opt(1, 0, 0).unwrap())
+        .unwrap();
+    svc.live().set_feed_clock(feed_at.timestamp(), 60.0);
+    let iso_day = day.format("%Y-%m-%d").to_string();
+    let on_day = |what: &str, at: &str| {
+        let got = DateTime::parse_from_rfc3339(at).map(|t| t.with_timezone(&cst).date_naive());
+        assert_eq!(
+            got,
+            Ok(day),
+            "{what} at {at}: want the feed's day {iso_day}, not the wall's {wall_day}"
+        )
+    };
+
+    let card = svc
+        .letters_take_up_card(dto::TakeUpCardRequest {
+            case_id: "XK-1".into(),
+            color: dto::CardColor::Yellow,
+        })
+        .unwrap();
+    on_day("card raised", &card.raised_at);
+    let d = svc
+        .letters_admonition_draft(dto::AdmonitionDraftRequest {
+            card_ids: vec![card.id.clone()],
+        })
+        .unwrap();
+    on_day("告诫书 drafted", &d.created_at);
+    let step = |step: dto::AdmonitionStep| {
+        svc.letters_admonition_step(dto::AdmonitionStepRequest {
+            id: d.id.clone(),
+            step,
+        })
+        .unwrap()
+    };
+    step(dto::AdmonitionStep::Number);
+    let issued = step(dto::AdmonitionStep::Issue);
+    assert_eq!(issued.state, "issued");
+    on_day("告诫书 issued", issued.issued_at.as_deref().unwrap());
+    assert!(
+        issued
+            .number
+            .as_deref()
+            .unwrap()
+            .contains(&format!("〔{}〕", day.year())),
+        "{:?}",
+        issued.number
+    );
+    assert!(issued.report_due.as_deref().unwrap() > iso_day.as_str());
+    for h in &issued.history {
+        on_day(&format!("step {}", h.action), &h.at);
+    }
+    // The letter is dated on the feed's day.
+    let pdf = issued.files.iter().find(|f| f.ends_with(".pdf")).unwrap();
+    let text: String = pdftotext(pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let cn = |d: chrono::NaiveDate| format!("{}年{}月{}日", d.year(), d.month(), d.day());
+    assert!(text.contains(&cn(day)), "want {} in {text}", cn(day));
+    assert!(
+        !text.contains(&cn(wall_day)),
+        "the wall date {} in {text}",
+        cn(wall_day)
+    );
+
+    // A leader's approval made now is fresh at the feed's instant (its age is a wall age).
+    let red = svc
+        .letters_take_up_card(dto::TakeUpCardRequest {
+            case_id: "XK-2".into(),
+            color: dto::CardColor::Red,
+        })
+        .unwrap();
+    let r = svc
+        .letters_red_submit(dto::RedSubmitRequest {
+            card_id: red.id.clone(),
+            summary: "红牌报批".into(),
+        })
+        .unwrap();
+    let ticket = crate::auth::leader_approval(svc, "leader", PW).unwrap();
+    let wall_now = svc.clock().wall();
+    let verified = DateTime::parse_from_rfc3339(&ticket.verified_at).unwrap();
+    assert!(
+        (verified.timestamp() - wall_now.timestamp()).abs() <= 60,
+        "{ticket:?}"
+    );
+    let ok = svc
+        .letters_red_approval(dto::RedApprovalRequest {
+            id: r.id.clone(),
+            approve: true,
+            text: "同意".into(),
+            approval_id: ticket.approval_id.clone(),
+        })
+        .unwrap();
+    assert_eq!(ok.state, "approved");
+    on_day("red case approved", &ok.state_since);
+
+    // Not locked: the session's activity is on the wall clock.
+    let st = crate::auth::status(svc).unwrap();
+    assert!(!st.locked && st.user.is_some(), "{st:?}");
+    // Every audit entry since the sign-in is on the feed's day, and the chain verifies.
+    let page = crate::auth::audit_page(svc, 0, 100).unwrap();
+    let since: Vec<_> = page
+        .entries
+        .iter()
+        .take_while(|e| e.action != "auth.sign_in")
+        .collect();
+    assert!(since.len() >= 6, "{since:?}");
+    for e in since {
+        on_day(&format!("audit {}", e.action), &e.at);
+    }
+    assert!(crate::auth::audit_verify(svc).unwrap().intact);
+
+    // The idle lock still comes after the idle time on the wall clock.
+    let idle = {
+        let db = svc.db().unwrap();
+        jiancha_workflow::settings::load(db.conn())
+            .unwrap()
+            .idle_timeout_minutes
+    };
+    crate::auth::advance_clock(svc, Duration::minutes(i64::from(idle) + 1));
+    let e = svc
+        .letters_admonition_get(jiancha_api::IdRequest { id: d.id.clone() })
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Unauthenticated, "{e}");
+    assert!(crate::auth::status(svc).unwrap().locked);
+}
