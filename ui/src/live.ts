@@ -27,6 +27,62 @@ const error = ref<ApiError | null>(null)
 const revision = ref(0)
 let started = false
 
+/** The feed's clock as one status gave it: `feedTime` (Unix seconds) read at `atMs` (page ms). */
+export interface FeedSample {
+  feedTime: number
+  atMs: number
+}
+
+/** The feed's clock as last seen, and the speed it was seen moving at (feed s per wall s). */
+export interface FeedClock {
+  sample: FeedSample
+  /** The sample the speed is measured from (replaced once a second or more has passed). */
+  base: FeedSample
+  speed: number
+}
+
+// The feed's clock is the app's "now" (issue 12 item 4): in the demo it runs at 600×, and the
+// signals, cards, letter dates, SMS and audit entries are all in its time, so the top bar shows
+// it (演示时间). Each status carries `feed_time` as Rust extrapolated it; between two statuses
+// the page moves it on at the speed it saw from one to the next (Rust does not send it).
+const feedClock = ref<FeedClock | null>(null)
+
+/** Feed seconds per wall second between two samples; null when under a second apart or when
+ * the clock went back (a sync's server time a little behind the extrapolation). */
+export function observedSpeed(from: FeedSample, to: FeedSample): number | null {
+  const wall = (to.atMs - from.atMs) / 1000
+  if (wall < 1) return null
+  const speed = (to.feedTime - from.feedTime) / wall
+  return speed >= 0 ? speed : null
+}
+
+/** The clock after a new sample: the speed re-measured once a second has passed since `base`. */
+export function nextFeedClock(prev: FeedClock | null, sample: FeedSample): FeedClock {
+  if (!prev) return { sample, base: sample, speed: 1 }
+  if (sample.atMs - prev.base.atMs < 1000) return { ...prev, sample }
+  return { sample, base: sample, speed: observedSpeed(prev.base, sample) ?? prev.speed }
+}
+
+/** The feed's clock at page time `nowMs` (Unix seconds). */
+export function feedTimeAt(clock: FeedClock, nowMs: number): number {
+  return clock.sample.feedTime + (Math.max(0, nowMs - clock.sample.atMs) / 1000) * clock.speed
+}
+
+/** More than this apart from the wall clock, the feed's clock is another time (the demo's). */
+export const OTHER_TIME_SECS = 60
+
+/** Whether `feedTime` is another time than the wall clock at `nowMs`. */
+export function isOtherTime(feedTime: number, nowMs: number): boolean {
+  return Math.abs(feedTime - nowMs / 1000) > OTHER_TIME_SECS
+}
+
+function setStatus(s: SyncStatus): void {
+  status.value = s
+  if (s.feed_time !== null) {
+    feedClock.value = nextFeedClock(feedClock.value, { feedTime: s.feed_time, atMs: Date.now() })
+  }
+}
+
 // New red cards are gathered and announced at most once a minute (the demo feed runs at 600×
 // and raises red cards every few seconds; one notification each would drown the officer).
 const NOTIFY_GAP_MS = 60_000
@@ -72,7 +128,7 @@ export async function startLive(): Promise<void> {
   started = true
   try {
     await onEvent<SyncStatus>(SYNC_EVENTS.status, (s) => {
-      status.value = s
+      setStatus(s)
       if (s.state !== 'syncing') progress.value = null
       revision.value++
     })
@@ -85,7 +141,7 @@ export async function startLive(): Promise<void> {
       revision.value++
       if (s.new_red > 0) queueNewRed(s)
     })
-    status.value = await syncStatus()
+    setStatus(await syncStatus())
     error.value = null
   } catch (reason) {
     error.value = toApiError(reason)
@@ -107,7 +163,7 @@ export async function startLive(): Promise<void> {
 /** Re-reads the status (after `sync_now`, or when an event was missed). */
 export async function refreshStatus(): Promise<void> {
   try {
-    status.value = await syncStatus()
+    setStatus(await syncStatus())
     error.value = null
   } catch (reason) {
     error.value = toApiError(reason)
@@ -121,6 +177,7 @@ export function useLive() {
     signals: readonly(signals),
     error: readonly(error),
     revision: readonly(revision),
+    feedClock: readonly(feedClock),
   }
 }
 

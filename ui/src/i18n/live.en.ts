@@ -16,6 +16,8 @@ export default {
     lastSuccess: 'Last success {time}',
     never: 'Not synced yet',
     retrying: 'Retrying',
+    demoClock: 'Demo time {time}',
+    demoClockHint: "Demo time: the built-in demo feed's clock, faster than real time. Signals, cards, letter dates, SMS and the audit log use it; the session's idle lock uses real time.",
   },
   sync: {
     title: 'Sync',

@@ -17,6 +17,8 @@ export default {
     lastSuccess: '上次成功 {time}',
     never: '尚未同步',
     retrying: '重试中',
+    demoClock: '演示时间 {time}',
+    demoClockHint: '演示时间：内置演示数据源的时钟，快于实际时间。信号、警告牌、文书日期、短信和审计记录均按此时间；登录的空闲锁定按实际时间。',
   },
   sync: {
     title: '同步',
