@@ -13,9 +13,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
 use support::{
-    any_displayed, click, click_displayed, first_case, open_case, screenshot,
-    staff_and_sign_in_officer, type_into, value_of, wait_for, wait_for_secs, wait_gone, wait_text,
-    Driver,
+    any_displayed, click, click_displayed, first_case, ipc, open_case, screenshot, type_into,
+    value_of, wait_for, wait_for_secs, wait_gone, wait_text, Driver,
 };
 
 const OFFICER: (&str, &str) = ("wang", "officer-pass-1");
@@ -67,7 +66,8 @@ async fn every_case_dialog_shows_its_error_in_place_and_keeps_what_was_typed() {
     wait_for_secs(&c, "[data-testid=setup-page]", 90)
         .await
         .expect("the setup page within 90 s");
-    staff_and_sign_in_officer(&c, OFFICER, LEADER).await;
+    // The centre's own facts for letters unset: 编号 is refused, naming them.
+    support::staff(&c, OFFICER, LEADER, false).await;
 
     // ---- 保存修改 on a draft with an empty 主送: refused at the letter, typed text kept.
     let yellow = first_case(&c, "yellow").await;
@@ -88,6 +88,46 @@ async fn every_case_dialog_shows_its_error_in_place_and_keeps_what_was_typed() {
     screenshot(&c, "dialog-error-admonition-save").await;
     assert_eq!(value_of(&c, "[data-testid=admonition-addressee]").await, "");
     assert_eq!(value_of(&c, "[data-testid=admonition-body]").await, body);
+
+    // ---- 编号 while the centre's facts are unset: asked first, then refused at the letter,
+    // naming each missing fact and where it is set; no 文号 is spent (Art. B7).
+    type_into(
+        &c,
+        "[data-testid=admonition-addressee]",
+        "新城市市场监督管理局",
+    )
+    .await;
+    click(&c, "[data-testid=admonition-save]").await;
+    wait_gone(&c, "[data-testid=admonition-error]", 20).await;
+    click(&c, "[data-testid=assign-number]").await;
+    support::confirm_box(&c).await;
+    let msg = displayed_text(&c, "[data-testid=admonition-error]").await;
+    for gap in [
+        "不能编号",
+        "本中心名称",
+        "联系人",
+        "联系电话",
+        "设置 › 通知与短信",
+    ] {
+        assert!(msg.contains(gap), "{gap} not named: {msg}");
+    }
+    screenshot(&c, "dialog-error-letter-gaps").await;
+    let number = wait_text(&c, "[data-testid=admonition-number]", 5, |_| true).await;
+    assert!(!number.contains("号"), "a number was spent: {number}");
+    // The administrator fills them in; the officer carries on.
+    ipc(&c, "auth_sign_out", serde_json::json!({})).await;
+    let r = ipc(
+        &c,
+        "auth_sign_in",
+        serde_json::json!({ "req": { "username": support::E2E_ADMIN.0, "password": support::E2E_ADMIN.1 } }),
+    )
+    .await;
+    assert!(r.get("ok").is_some(), "{r}");
+    support::set_centre_facts(&c).await;
+    ipc(&c, "auth_sign_out", serde_json::json!({})).await;
+    c.refresh().await.unwrap();
+    support::sign_in(&c, OFFICER.0, OFFICER.1).await;
+    open_case(&c, &yellow).await;
 
     // ---- 登记电话通知 with a time that is not one: refused in the dialog, text kept.
     click(&c, "[data-testid=phone-call]").await;

@@ -73,7 +73,21 @@ fn assert_files(text: &str) {
 async fn yellow_card_to_issued_letter_and_red_card_approved_notice_issued() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e-letters.sqlite");
-    let driver = Driver::start(&[("JIANCHA_DB", db.display().to_string())]);
+    // The system's viewer: a script that records what it was asked to open.
+    let opened_log = dir.path().join("opened.log");
+    let opener = dir.path().join("open-with.sh");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" >> '{}'\n", opened_log.display()),
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&opener).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&opener, perms).unwrap();
+    let driver = Driver::start(&[
+        ("JIANCHA_DB", db.display().to_string()),
+        ("JIANCHA_OPEN_WITH", opener.display().to_string()),
+    ]);
     let c = driver.session().await;
     // The demo feed's first (cold) sync holds the write lock for a while on a busy machine:
     // the setup page appears once the first-run check gets through.
@@ -102,10 +116,15 @@ async fn yellow_card_to_issued_letter_and_red_card_approved_notice_issued() {
     click(&c, "[data-testid=take-up-yellow]").await;
     click(&c, "[data-testid=draft-admonition]").await;
     wait_contains(&c, "[data-testid=admonition-state]", "草稿").await;
+    // 编号 and 签发 ask first, naming the addressee (and the number).
     click(&c, "[data-testid=assign-number]").await;
+    let ask = support::confirm_box(&c).await;
+    assert!(ask.contains("不能收回") && ask.contains("主送"), "{ask}");
     let state = wait_contains(&c, "[data-testid=admonition-number]", "号").await;
     assert!(state.contains("新监效告〔"), "{state}");
     click(&c, "[data-testid=issue-admonition]").await;
+    let ask = support::confirm_box(&c).await;
+    assert!(ask.contains(state.trim()) && ask.contains("主送"), "{ask}");
     wait_contains(&c, "[data-testid=admonition-state]", "已签发").await;
     let files = text_of(&c, "[data-testid=admonition-files]").await;
     assert_files(&files);
@@ -114,6 +133,37 @@ async fn yellow_card_to_issued_letter_and_red_card_approved_notice_issued() {
         "{files}"
     );
     screenshot(&c, "letters-case-yellow").await;
+    // The letter as issued: the centre's facts, no gap, no demo value (Art. B7).
+    let pdf = files[files.find(".docx").unwrap() + 5..].trim().to_string();
+    let out = std::process::Command::new("pdftotext")
+        .args([&pdf, "-"])
+        .output()
+        .expect("pdftotext");
+    let text: String = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect();
+    for fact in [support::CENTRE.0, support::CENTRE.1, support::CENTRE.2] {
+        assert!(text.contains(fact), "{fact} not in the letter: {text}");
+    }
+    assert!(
+        !text.contains("待补") && !text.contains("分管领导（分管领导）"),
+        "{text}"
+    );
+    // 打开 hands the file to the system's viewer (here a script that records it).
+    click(&c, "[data-testid=letter-open]").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let opened = std::fs::read_to_string(&opened_log).unwrap_or_default();
+        if opened.contains(".docx") || opened.contains(".pdf") {
+            assert!(
+                opened.contains(&dir.path().join("letters").display().to_string()),
+                "{opened}"
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "nothing opened: {opened:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 
     // Red: queue → case → card → submit → leader approves in the dialog → notice issued.
     let red = first_case(&c, "red").await;

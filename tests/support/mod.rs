@@ -447,12 +447,51 @@ pub async fn create_account(c: &Client, username: &str, name: &str, role: &str, 
 /// 李领导), and the officer signed in on a reloaded page (signing out over IPC: the user menu's
 /// dropdown animates; e2e_auth covers it).
 pub async fn staff_and_sign_in_officer(c: &Client, officer: (&str, &str), leader: (&str, &str)) {
+    staff(c, officer, leader, true).await;
+}
+
+/// [`staff_and_sign_in_officer`]; with `centre` false the centre's own facts for letters
+/// (设置 › 通知与短信 › 发文单位信息) stay unset, and no letter can be numbered.
+pub async fn staff(c: &Client, officer: (&str, &str), leader: (&str, &str), centre: bool) {
     sign_in_as_new_admin(c).await;
     create_account(c, officer.0, "王监察", "officer", officer.1).await;
     create_account(c, leader.0, "李领导", "leader", leader.1).await;
+    if centre {
+        set_centre_facts(c).await;
+    }
     ipc(c, "auth_sign_out", serde_json::json!({})).await;
     c.refresh().await.unwrap();
     sign_in(c, officer.0, officer.1).await;
+}
+
+/// The centre's facts every letter prints (the administrator must be signed in).
+pub const CENTRE: (&str, &str, &str) = ("新城市电子监察中心", "赵敏", "0991-1234567");
+
+/// Stores [`CENTRE`] in 设置 › 通知与短信 over the real IPC (signed in as an administrator).
+pub async fn set_centre_facts(c: &Client) {
+    let r = ipc(
+        c,
+        "notice_settings_update",
+        serde_json::json!({ "req": {
+            "center_name": CENTRE.0, "contact_name": CENTRE.1, "contact_phone": CENTRE.2 } }),
+    )
+    .await;
+    assert!(r.get("ok").is_some(), "centre facts: {r}");
+}
+
+/// Confirms the open ElMessageBox (编号 / 签发 ask first) and returns its text.
+pub async fn confirm_box(c: &Client) -> String {
+    let text = wait_text(c, ".letter-confirm .el-message-box__message", 20, |t| {
+        !t.is_empty()
+    })
+    .await;
+    click(
+        c,
+        ".letter-confirm .el-message-box__btns .el-button--primary",
+    )
+    .await;
+    wait_gone(c, ".letter-confirm", 20).await;
+    text
 }
 
 /// Whether any element at `css` is displayed now (Element Plus keeps closed dialogs in the

@@ -406,6 +406,10 @@ export function lettersMeasure(input: MeasureInput): Promise<MeasureDto> {
 export function lettersPhoneCall(caseId: string, handler: string, calledAt: string, outcome: CallOutcome, note: string): Promise<NoticeDto> {
   return call('letters_phone_call', { case_id: caseId, handler, called_at: calledAt, outcome, note })
 }
+/** Opens an issued letter's DOCX or PDF (a path from its `files`) in the system's viewer. */
+export function lettersOpenFile(path: string): Promise<void> {
+  return call('letters_open_file', { path })
+}
 /** Refused with `unavailable` while no SMS gateway is configured. */
 export function lettersQueueSms(caseId: string, phone: string): Promise<NoticeDto> {
   return call('letters_queue_sms', { case_id: caseId, phone })

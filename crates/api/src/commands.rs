@@ -80,6 +80,8 @@ macro_rules! for_each_command {
                 letters_phone_call($crate::letters::PhoneCallRequest) -> $crate::letters::NoticeDto;
                 /// A warning SMS (Art. B6); `unavailable` while no gateway is configured.
                 letters_queue_sms($crate::letters::QueueSmsRequest) -> $crate::letters::NoticeDto;
+                /// Opens an issued letter's DOCX or PDF in the system's viewer.
+                letters_open_file($crate::letters::OpenFileRequest) -> ();
             }
             sms {
                 /// Gateway, quiet hours, escalation, the centre's facts (secrets as hints).

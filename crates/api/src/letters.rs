@@ -537,6 +537,13 @@ pub struct PhoneCallRequest {
     pub note: String,
 }
 
+/// `letters_open_file`: opens one of the files of an issued letter (its DOCX or PDF, as listed
+/// in `files`) in the system's viewer. Only files under the console's letters folder open.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+pub struct OpenFileRequest {
+    pub path: String,
+}
+
 /// `letters_queue_sms`: a warning SMS to the handler (the number from the directory when
 /// `phone` is empty).
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]

@@ -244,6 +244,7 @@ pub fn bindings() -> Vec<(String, String)> {
         letters::RedQueueRequest,
         letters::PhoneCallRequest,
         letters::QueueSmsRequest,
+        letters::OpenFileRequest,
     ];
     files.push(("commands.ts".into(), commands_ts()));
     files

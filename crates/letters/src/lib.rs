@@ -24,6 +24,39 @@ pub use pdf::fonts::{FontRole, FontSet};
 pub use pdf::render_pdf;
 pub use template::{demo_facts, template_file_name, Template};
 
+/// How a letter shows a fact nobody has recorded yet (the centre's phone, the unit's leader in
+/// charge): a visible gap, never a made-up value. Art. B7: a letter states only facts, so a
+/// letter holding one cannot be numbered or issued ([`missing_facts`] finds them).
+pub fn missing_fact(label: &str) -> String {
+    format!("{MISSING_OPEN}{label}{MISSING_CLOSE}")
+}
+
+const MISSING_OPEN: &str = "【待补：";
+const MISSING_CLOSE: &str = "】";
+
+/// The labels of the [`missing_fact`] gaps in `text`, in order, each once.
+pub fn missing_facts(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(MISSING_OPEN) {
+        let after = &rest[i + MISSING_OPEN.len()..];
+        let Some(j) = after.find(MISSING_CLOSE) else {
+            break;
+        };
+        let label = after[..j].to_string();
+        if !out.contains(&label) {
+            out.push(label);
+        }
+        rest = &after[j + MISSING_CLOSE.len()..];
+    }
+    out
+}
+
+/// Whether `value` is a [`missing_fact`] gap (a date filter passes it through unchanged).
+pub(crate) fn is_missing_fact(value: &str) -> bool {
+    value.starts_with(MISSING_OPEN) && value.ends_with(MISSING_CLOSE)
+}
+
 /// Everything that can go wrong while filling or rendering a letter; each names what was wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum LetterError {

@@ -165,6 +165,24 @@ impl LetterData {
         self.body.join("\n")
     }
 
+    /// The [`crate::missing_fact`] gaps anywhere in the letter (header, body, 版记), each once.
+    pub fn missing_facts(&self) -> Vec<String> {
+        let mut text: Vec<&str> = vec![
+            &self.issuer,
+            &self.doc_no,
+            &self.title,
+            &self.recipient,
+            &self.signature,
+            &self.printed_by,
+        ];
+        text.extend(self.body.iter().map(String::as_str));
+        text.extend(self.deadline.as_deref());
+        text.extend(self.attachments.iter().map(String::as_str));
+        text.extend(self.note.as_deref());
+        text.extend(self.cc.iter().map(String::as_str));
+        crate::missing_facts(&text.join("\n"))
+    }
+
     /// Replaces the body with an edited text: one paragraph per line, blank lines dropped.
     pub fn set_body_text(&mut self, text: &str) {
         self.body = text

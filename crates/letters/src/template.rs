@@ -220,6 +220,11 @@ impl Template {
                         })?;
                         match filter {
                             None => out.push_str(v.trim()),
+                            // A gap stays a gap (`crate::missing_fact`); the letter then
+                            // cannot be issued.
+                            Some(Filter::CnDate) if crate::is_missing_fact(v.trim()) => {
+                                out.push_str(v.trim())
+                            }
                             Some(Filter::CnDate) => {
                                 let d = CnDate::parse(v).map_err(|_| LetterError::BadValue {
                                     placeholder: name.clone(),
@@ -375,7 +380,7 @@ pub fn demo_facts(kind: LetterKind) -> BTreeMap<String, String> {
         ("case_no", "XK2026-0310-000123"),
         ("applicant", "新城市𠮷祥餐饮管理有限公司"),
         ("handler", "王堃"),
-        ("leader", "李喆"),
+        ("leader_note", "（李喆）"),
         ("accepted_on", "2026-02-09"),
         ("time_limit", "10"),
         ("due_on", "2026-02-27"),
@@ -396,8 +401,14 @@ pub fn demo_facts(kind: LetterKind) -> BTreeMap<String, String> {
         LetterKind::InvestigationNotice => &[
             ("doc_no", "新监调通〔2026〕3号"),
             ("red_card_on", "2026-03-04"),
-            ("admonition_no", "新监效告〔2026〕12号"),
-            ("admonition_date", "2026-03-02"),
+            (
+                "admonition_sentence",
+                "新城市电子监察中心于2026年3月2日向该单位发出《效能告诫书》（新监效告〔2026〕12号）。该单位未在规定期限内整改到位，",
+            ),
+            (
+                "admonition_attachment",
+                "效能告诫书（新监效告〔2026〕12号）及送达回证复印件",
+            ),
             ("report_days", "15"),
             ("report_deadline", "2026-03-27"),
         ],
@@ -427,6 +438,30 @@ mod tests {
                 assert!(demo_facts(kind).contains_key(&p), "{kind}: demo lacks {p}");
             }
         }
+    }
+
+    #[test]
+    fn a_gap_is_kept_visible_and_found() {
+        let mut facts = demo_facts(LetterKind::Admonition);
+        facts.insert("handler".into(), crate::missing_fact("承办人"));
+        facts.insert("due_on".into(), crate::missing_fact("办结期限"));
+        facts.insert("contact_phone".into(), crate::missing_fact("联系电话"));
+        let l = Template::embedded(LetterKind::Admonition)
+            .unwrap()
+            .fill(&facts)
+            .unwrap();
+        assert!(l.body_text().contains("承办人：【待补：承办人】"));
+        assert!(l.body_text().contains("应于【待补：办结期限】前办结"));
+        assert_eq!(l.missing_facts(), ["办结期限", "承办人", "联系电话"]);
+        let full = Template::embedded(LetterKind::Admonition)
+            .unwrap()
+            .fill(&demo_facts(LetterKind::Admonition))
+            .unwrap();
+        assert!(full.missing_facts().is_empty());
+        assert_eq!(
+            crate::missing_facts("甲【待补：乙】丙【待补：乙】【待补：丁"),
+            ["乙"]
+        );
     }
 
     #[test]

@@ -46,6 +46,7 @@ import type { NewAccountRequest } from './NewAccountRequest'
 import type { NoticeDto } from './NoticeDto'
 import type { NoticeSettingsUpdate } from './NoticeSettingsUpdate'
 import type { NoticeSettingsView } from './NoticeSettingsView'
+import type { OpenFileRequest } from './OpenFileRequest'
 import type { PhoneCallRequest } from './PhoneCallRequest'
 import type { QuarantinePage } from './QuarantinePage'
 import type { QuarantinePageRequest } from './QuarantinePageRequest'
@@ -102,6 +103,7 @@ export interface Commands {
   letters_measure: { request: MeasureInput; response: MeasureDto }
   letters_phone_call: { request: PhoneCallRequest; response: NoticeDto }
   letters_queue_sms: { request: QueueSmsRequest; response: NoticeDto }
+  letters_open_file: { request: OpenFileRequest; response: void }
   notice_settings_get: { request: null; response: NoticeSettingsView }
   notice_settings_update: { request: NoticeSettingsUpdate; response: NoticeSettingsView }
   sms_contacts_list: { request: null; response: Array<ContactDto> }
@@ -167,6 +169,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'letters_measure',
   'letters_phone_call',
   'letters_queue_sms',
+  'letters_open_file',
   'notice_settings_get',
   'notice_settings_update',
   'sms_contacts_list',

@@ -23,6 +23,12 @@ export default {
   files: 'Files',
   filesHint: 'Files are kept in the data directory under letters/<year>/; open them with WPS/Word or a PDF reader.',
   copyPath: 'Copy path',
+  openFile: 'Open',
+  confirmNumber: 'A document number cannot be taken back or reused. Addressee: {addressee}. Number this letter?',
+  confirmNumberTitle: 'Confirm numbering',
+  confirmIssue: 'Issue {number} to {addressee}? The official letter is generated and cannot be withdrawn.',
+  confirmIssueTitle: 'Confirm issue',
+  confirmOk: 'Confirm',
   copied: 'Path copied',
   states: {
     draft: 'Draft',

@@ -24,6 +24,12 @@ export default {
   files: '文件',
   filesHint: '文件保存在数据目录的 letters/年份/ 下，可用 WPS/Word 或 PDF 阅读器打开。',
   copyPath: '复制路径',
+  openFile: '打开',
+  confirmNumber: '分配文号后不能收回或重用。主送：{addressee}。确定为这份效能告诫书编号吗？',
+  confirmNumberTitle: '确认编号',
+  confirmIssue: '签发 {number}，主送 {addressee}。签发后即生成正式文书，不能撤回。确定签发吗？',
+  confirmIssueTitle: '确认签发',
+  confirmOk: '确定',
   copied: '路径已复制',
   states: {
     draft: '草稿',

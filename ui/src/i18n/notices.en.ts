@@ -35,7 +35,7 @@ export default {
   centerName: 'Centre name (signature)',
   contactName: 'Contact',
   contactPhone: 'Contact phone',
-  centerHint: 'Used in the signature and contact lines of letters; demo values until set.',
+  centerHint: 'Printed in the signature and contact lines of letters; until set, no letter can be numbered or issued (letters state facts, never demo values).',
   save: 'Save',
   reset: 'Reset',
   saved: 'Saved',

@@ -36,7 +36,7 @@ export default {
   centerName: '单位名称（落款）',
   contactName: '联系人',
   contactPhone: '联系电话',
-  centerHint: '填入效能告诫书、初步调查通知书的落款与联系人；未填写时使用示例值。',
+  centerHint: '填入效能告诫书、初步调查通知书的落款与联系人；未填写时文书不能编号、签发（文书只写事实，不用示例值）。',
   save: '保存',
   reset: '还原',
   saved: '已保存',

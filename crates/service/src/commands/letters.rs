@@ -7,9 +7,9 @@
 use jiancha_api::letters::{
     AdmonitionDraftRequest, AdmonitionDto, AdmonitionEditRequest, AdmonitionStep,
     AdmonitionStepRequest, CardDto, CaseLettersDto, LetterFilter, LetterRow, ManualCardInput,
-    MeasureDto, MeasureInput, NoticeDto, PhoneCallRequest, QueueSmsRequest, RedApprovalRequest,
-    RedCaseDto, RedDecisionRequest, RedQueueRequest, RedStep, RedStepRequest, RedSubmitRequest,
-    RelieveCardRequest, TakeUpCardRequest,
+    MeasureDto, MeasureInput, NoticeDto, OpenFileRequest, PhoneCallRequest, QueueSmsRequest,
+    RedApprovalRequest, RedCaseDto, RedDecisionRequest, RedQueueRequest, RedStep, RedStepRequest,
+    RedSubmitRequest, RelieveCardRequest, TakeUpCardRequest,
 };
 use jiancha_api::queues::CaseRequest;
 use jiancha_api::{ApiError, IdRequest};
@@ -242,4 +242,11 @@ pub(super) fn letters_queue_sms(
         crate::sms::queue(svc, s, &req.case_id, &req.phone, now)
     })
     .map(crate::letters::notice_dto)
+}
+
+/// Opens an issued letter's file in the system's viewer (any signed-in role may read letters).
+pub(super) fn letters_open_file(svc: &Service, req: OpenFileRequest) -> Result<(), ApiError> {
+    in_session(svc, Action::View, |_, _| {
+        crate::letters::open_letter_file(svc, &req.path)
+    })
 }

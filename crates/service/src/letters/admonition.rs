@@ -12,7 +12,7 @@ use jiancha_workflow::Session;
 use super::dto::admonition_dto;
 use super::facts::{facts_for_cards, iso};
 use super::input::attachment;
-use super::render::{letter_err, render_to_disk, template};
+use super::render::{complete_letter, letter_err, render_to_disk, template};
 use crate::app::Service;
 use crate::calendar_store::load_calendar;
 use crate::error::internal;
@@ -58,7 +58,8 @@ pub fn draft_admonition(
         session,
         &admonition::NewDraft {
             card_ids,
-            addressee: "",
+            // 主送: the unit the cards were raised against, editable before issue.
+            addressee: f.get("unit").map(String::as_str).unwrap_or(""),
             body: &body,
         },
         now,
@@ -98,8 +99,48 @@ pub fn number_admonition(
     now: DateTime<Utc>,
 ) -> Result<AdmonitionDto, ApiError> {
     let mut db = svc.db()?;
+    // A 文号 is never reused: none is allocated to a letter that could not go out (Art. B7).
+    let draft = admonition::get(&db, session, id, now)?;
+    if draft.state == AdmonitionState::Draft {
+        let f = admonition_facts(&db, session, &draft, now)?;
+        complete_letter(
+            LetterKind::Admonition,
+            &f,
+            Some(&draft.addressee),
+            Some(&draft.body),
+            "编号",
+        )?;
+    }
     let a = admonition::assign_number(&mut db, session, id, now)?;
     admonition_dto(svc, &db, session, a, now)
+}
+
+/// The facts of an admonition letter as it would be issued now: the cards' case, the centre,
+/// the 文号 (a provisional one before numbering), today's date and the rectification deadline.
+fn admonition_facts(
+    db: &jiancha_store::Db,
+    session: &mut Session,
+    a: &jiancha_workflow::admonition::Admonition,
+    now: DateTime<Utc>,
+) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    let s = jiancha_workflow::settings::load(db.conn())?;
+    let cal = load_calendar(db).map_err(internal)?;
+    let cards_ = a
+        .card_ids
+        .iter()
+        .map(|c| cards::get(db, session, c, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut f = facts_for_cards(db, &cards_)?;
+    let today = cst_date(now);
+    let due = jiancha_workflow::WorkCalendar::add_workdays(&cal, today, s.rectification_days);
+    let number = a.number.clone().unwrap_or_else(|| {
+        jiancha_workflow::numbering::format_number(&s.admonition_prefix, today.year(), 1)
+    });
+    f.insert("doc_no".into(), number);
+    f.insert("issue_date".into(), iso(today));
+    f.insert("rectify_days".into(), s.rectification_days.to_string());
+    f.insert("rectify_deadline".into(), iso(due));
+    Ok(f)
 }
 
 /// Issues the letter: renders DOCX + PDF to `letters/<year>/<文号>.*` first (nothing changes
@@ -116,19 +157,7 @@ pub fn issue_admonition(
     let cal = load_calendar(&db).map_err(internal)?;
     let mut written = Vec::new();
     if a.state == AdmonitionState::Numbered {
-        let s = jiancha_workflow::settings::load(db.conn())?;
-        let cards_ = a
-            .card_ids
-            .iter()
-            .map(|c| cards::get(&db, session, c, now))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut f = facts_for_cards(&db, &cards_)?;
-        let today = cst_date(now);
-        let due = jiancha_workflow::WorkCalendar::add_workdays(&cal, today, s.rectification_days);
-        f.insert("doc_no".into(), a.number.clone().unwrap_or_default());
-        f.insert("issue_date".into(), iso(today));
-        f.insert("rectify_days".into(), s.rectification_days.to_string());
-        f.insert("rectify_deadline".into(), iso(due));
+        let f = admonition_facts(&db, session, &a, now)?;
         written = render_to_disk(
             svc,
             LetterKind::Admonition,

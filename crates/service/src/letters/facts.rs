@@ -4,12 +4,12 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use jiancha_api::{ApiError, ErrorCode};
-use jiancha_letters::LetterKind;
+use jiancha_letters::missing_fact;
 use jiancha_store::Db;
 use jiancha_workflow::cards::Card;
 use jiancha_workflow::util::{cst, cst_date};
 
-use crate::error::invalid;
+use crate::error::{internal, invalid};
 
 pub(super) fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -49,8 +49,14 @@ pub(crate) fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> 
     let (yellow_at, red_at) = (rec.yellow_at, rec.red_at);
     let unit = rec.dept_name.clone().unwrap_or_else(|| c.dept_id.clone());
     let mut f = BTreeMap::new();
+    // Art. B7: a letter states only facts. What the cache does not know is a visible gap
+    // (`missing_fact`), never a stand-in; a letter with a gap cannot be numbered or issued.
     let mut put = |k: &str, v: Option<String>| {
-        f.insert(k.to_string(), v.unwrap_or_else(|| "—".to_string()));
+        let v = v.filter(|v| !v.trim().is_empty());
+        f.insert(
+            k.to_string(),
+            v.unwrap_or_else(|| missing_fact(fact_label(k))),
+        );
     };
     put("unit", Some(unit.clone()));
     put("unit_discipline_body", body.clone());
@@ -65,15 +71,23 @@ pub(crate) fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> 
     let due = deadline
         .as_deref()
         .and_then(|d| d.parse::<NaiveDate>().ok());
-    let yellow = unix_day(yellow_at);
-    // cn_date placeholders need a date: the nearest known one stands in, never a made-up day.
-    let fallback = accepted.or(due).or(yellow).unwrap_or_default();
-    f.insert("accepted_on".into(), iso(accepted.unwrap_or(fallback)));
-    f.insert("due_on".into(), iso(due.unwrap_or(fallback)));
-    f.insert("yellow_card_on".into(), iso(yellow.unwrap_or(fallback)));
+    put("accepted_on", accepted.map(iso));
+    put("due_on", due.map(iso));
+    put("yellow_card_on", unix_day(yellow_at).map(iso));
+    put("red_card_on", unix_day(red_at).map(iso));
+    // The unit's leader in charge, from 设置 › 通讯录 (the feed does not carry it).
+    let leader = jiancha_notify::db::contacts::lookup(
+        db.conn(),
+        &c.dept_id,
+        jiancha_notify::ContactRole::LeaderInCharge,
+        None,
+    )
+    .map_err(|e| internal(e.to_string()))?
+    .map(|c| c.name);
+    // Named when known; otherwise the letter names the role only (never a stand-in name).
     f.insert(
-        "red_card_on".into(),
-        iso(unix_day(red_at).unwrap_or(fallback)),
+        "leader_note".into(),
+        leader.map(|n| format!("（{n}）")).unwrap_or_default(),
     );
     Ok(CaseFacts {
         unit,
@@ -86,21 +100,60 @@ pub(crate) fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> 
     })
 }
 
-/// Issuer, contact and leader facts: not in the feed; the center's own from 设置 › 通知与短信
-/// (`crate::sms::center_facts`), demo values for those not set yet (docs/workflows.md).
+/// The Chinese name of a letter fact, as a gap and a refusal name it.
+pub(crate) fn fact_label(key: &str) -> &'static str {
+    match key {
+        "unit" => "承办单位",
+        "unit_discipline_body" => "派驻纪检监察组",
+        "item_name" => "事项名称",
+        "case_no" => "办件编号",
+        "applicant" => "申请人",
+        "handler" => "承办人",
+        "time_limit" => "承诺时限",
+        "accepted_on" => "受理日期",
+        "due_on" => "办结期限",
+        "yellow_card_on" => "黄牌日期",
+        "red_card_on" => "红牌日期",
+        "issuer" => "本中心名称",
+        "contact_name" => "联系人",
+        "contact_phone" => "联系电话",
+        _ => "文书要素",
+    }
+}
+
+/// Issuer and contact facts: not in the feed; the centre's own from 设置 › 通知与短信
+/// (`crate::sms::center_facts`). Unset, they are gaps: no demo value ever reaches a letter.
 pub(super) fn center_facts(db: &Db, f: &mut BTreeMap<String, String>) -> Result<(), ApiError> {
     let own = crate::sms::center_facts(db)?;
-    let demo = jiancha_letters::demo_facts(LetterKind::Admonition);
     for k in ["issuer", "contact_name", "contact_phone"] {
         let v = own
             .get(k)
+            .filter(|v| !v.trim().is_empty())
             .cloned()
-            .unwrap_or_else(|| demo.get(k).cloned().unwrap_or_default());
+            .unwrap_or_else(|| missing_fact(fact_label(k)));
         f.entry(k.to_string()).or_insert(v);
     }
-    f.entry("leader".into())
-        .or_insert_with(|| "分管领导".to_string());
     Ok(())
+}
+
+/// Refuses a letter that still holds gaps (Art. B7), naming each and where it is set.
+pub(super) fn require_complete(missing: &[String], what: &str) -> Result<(), ApiError> {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut wheres = Vec::new();
+    let center = ["本中心名称", "联系人", "联系电话"];
+    if missing.iter().any(|m| center.contains(&m.as_str())) {
+        wheres.push("本中心名称、联系人和联系电话在 设置 › 通知与短信 › 发文单位信息 填写");
+    }
+    if missing.iter().any(|m| !center.contains(&m.as_str())) {
+        wheres.push("其余要素可在正文中据实改写");
+    }
+    Err(invalid(format!(
+        "文书尚有待补要素，不能{what}：{}。{}",
+        missing.join("、"),
+        wheres.join("；")
+    )))
 }
 
 /// Facts for a letter about several cards: the first card's case gives the details; the case

@@ -42,7 +42,7 @@ pub use red_case::{
     issue_investigation_notice, propose_outcome, record_decision, record_findings, red_queue,
     render_notice_files, submit_red_card,
 };
-pub use render::{letters_dir, set_templates_dir};
+pub use render::{letters_dir, open_letter_file, set_templates_dir};
 pub(crate) use session::{in_session, with_leader};
 
 #[cfg(test)]

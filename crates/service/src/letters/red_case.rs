@@ -1,7 +1,7 @@
 //! Red-card investigations (Art. B8): submission, the leader's approval, the 初步调查通知书, findings,
 //! proposal, decision, conclusion, the queue.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use jiancha_api::letters::{DecisionInput, RedCaseDto};
 use jiancha_api::{ApiError, ErrorCode};
 use jiancha_letters::LetterKind;
@@ -14,7 +14,7 @@ use jiancha_workflow::{Approval, Session};
 use super::dto::red_dto;
 use super::facts::{case_facts, facts_for_cards, iso};
 use super::input::{attachment, code, parse_date};
-use super::render::render_to_disk;
+use super::render::{complete_letter, render_to_disk};
 use crate::app::Service;
 use crate::calendar_store::load_calendar;
 use crate::error::{internal, invalid};
@@ -88,33 +88,41 @@ pub fn issue_investigation_notice(
                 .unwrap_or_default();
         }
     }
+    // The notice's 文号 is allocated with the step and never reused: a notice that could not go
+    // out (a gap in its facts, Art. B7) is refused before it is numbered.
+    let r = redcard::get(&db, session, id, now)?;
+    if r.state == RedState::Approved {
+        let s = jiancha_workflow::settings::load(db.conn())?;
+        let provisional = jiancha_workflow::numbering::format_number(
+            &s.investigation_prefix,
+            cst_date(now).year(),
+            1,
+        );
+        let f = notice_facts(&db, session, &r, provisional, now, now)?;
+        let to = (!addressee.is_empty()).then_some(addressee.as_str());
+        complete_letter(LetterKind::InvestigationNotice, &f, to, None, "签发")?;
+    }
     redcard::issue_notice(&mut db, session, &cal, id, &addressee, now)?;
     render_notice_files(svc, session, id, now)
 }
 
-/// (Re)renders the issued 初步调查通知书 of a red-card matter.
-pub fn render_notice_files(
-    svc: &Service,
+/// The facts of the 初步调查通知书 numbered `number`, issued at `issued`: the red card's case,
+/// the centre, and the case's issued 效能告诫书 when there was one (the sentence and the
+/// attachment about it are left out when there was none: a letter states only facts).
+fn notice_facts(
+    db: &jiancha_store::Db,
     session: &mut Session,
-    id: &str,
+    r: &redcard::RedCase,
+    number: String,
+    issued: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Result<RedCaseDto, ApiError> {
-    let db = svc.db()?;
-    let r = redcard::get(&db, session, id, now)?;
-    let number = r.notice_number.clone().ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::Conflict,
-            "尚未签发初步调查通知书 / no notice issued yet",
-        )
-    })?;
-    let card = cards::get(&db, session, &r.card_id, now)?;
-    let mut f = facts_for_cards(&db, std::slice::from_ref(&card))?;
+) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    let card = cards::get(db, session, &r.card_id, now)?;
+    let mut f = facts_for_cards(db, std::slice::from_ref(&card))?;
     let s = jiancha_workflow::settings::load(db.conn())?;
-    let issued = r.state_since;
-    // The yellow card's letter of the same case, when there was one.
     let prior = card.case_id.as_ref().and_then(|c| {
         admonition::list(
-            &db,
+            db,
             session,
             &AdmonitionFilter {
                 case_id: Some(c.clone()),
@@ -136,20 +144,44 @@ pub fn render_notice_files(
         "report_deadline".into(),
         r.step_due.map(iso).unwrap_or_else(|| iso(cst_date(issued))),
     );
-    match prior {
+    let (sentence, attachment) = match prior {
         Some(a) => {
-            f.insert("admonition_no".into(), a.number.unwrap_or_default());
-            f.insert(
-                "admonition_date".into(),
-                iso(cst_date(a.issued_at.unwrap_or(issued))),
-            );
+            let no = a.number.unwrap_or_default();
+            let on = cst_date(a.issued_at.unwrap_or(issued));
+            let issuer = f.get("issuer").cloned().unwrap_or_default();
+            (
+                format!(
+                    "{issuer}于{}年{}月{}日向该单位发出《效能告诫书》（{no}）。该单位未在规定期限内整改到位，",
+                    on.year(),
+                    on.month(),
+                    on.day()
+                ),
+                format!("效能告诫书（{no}）及送达回证复印件"),
+            )
         }
-        None => {
-            f.insert("admonition_no".into(), "未发文号".into());
-            let y = f.get("yellow_card_on").cloned().unwrap_or_default();
-            f.insert("admonition_date".into(), y);
-        }
-    }
+        None => (String::new(), String::new()),
+    };
+    f.insert("admonition_sentence".into(), sentence);
+    f.insert("admonition_attachment".into(), attachment);
+    Ok(f)
+}
+
+/// (Re)renders the issued 初步调查通知书 of a red-card matter.
+pub fn render_notice_files(
+    svc: &Service,
+    session: &mut Session,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<RedCaseDto, ApiError> {
+    let db = svc.db()?;
+    let r = redcard::get(&db, session, id, now)?;
+    let number = r.notice_number.clone().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::Conflict,
+            "尚未签发初步调查通知书 / no notice issued yet",
+        )
+    })?;
+    let f = notice_facts(&db, session, &r, number, r.state_since, now)?;
     render_to_disk(
         svc,
         LetterKind::InvestigationNotice,

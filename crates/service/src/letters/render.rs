@@ -46,6 +46,51 @@ pub(super) fn fonts() -> Result<&'static FontSet, ApiError> {
         })
 }
 
+/// Opens `path`, a file of an issued letter, in the system's viewer: only a `.docx` or `.pdf`
+/// inside [`letters_dir`] (the page cannot make the console open anything else). The viewer
+/// is `xdg-open` (Linux), `open` (macOS), `explorer` (Windows), or the program named by
+/// `JIANCHA_OPEN_WITH` (the E2E tests record what was opened). A hand-written spawn rather
+/// than an opener crate: the tests need that seam, and the call is one `Command`.
+pub fn open_letter_file(svc: &Service, path: &str) -> Result<(), ApiError> {
+    let refuse =
+        |why: &str| ApiError::new(ErrorCode::InvalidInput, format!("不能打开 {path}：{why}"));
+    let dir = letters_dir(svc)
+        .canonicalize()
+        .map_err(|_| refuse("尚无已生成的文书"))?;
+    let file = Path::new(path)
+        .canonicalize()
+        .map_err(|e| refuse(&format!("文件不存在或无法读取（{e}）")))?;
+    let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if !file.starts_with(&dir) || !file.is_file() || !matches!(ext, "pdf" | "docx") {
+        return Err(refuse("只能打开本机文书目录中的 DOCX 或 PDF 文书"));
+    }
+    let program = std::env::var("JIANCHA_OPEN_WITH").unwrap_or_else(|_| {
+        if cfg!(target_os = "macos") {
+            "open".into()
+        } else if cfg!(windows) {
+            "explorer".into()
+        } else {
+            "xdg-open".into()
+        }
+    });
+    std::process::Command::new(&program)
+        .arg(&file)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|mut child| {
+            // Reaped when it exits (viewers detach at once), so no zombie is left.
+            std::thread::spawn(move || child.wait());
+        })
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::Unavailable,
+                format!("无法启动文书查看程序 {program}（{e}）：可用“复制路径”后手动打开"),
+            )
+        })
+}
+
 /// `<data dir>/letters`: next to the cache file.
 pub fn letters_dir(svc: &Service) -> PathBuf {
     svc.config()
@@ -84,6 +129,29 @@ pub(super) fn existing_files(svc: &Service, number: Option<&str>) -> Vec<String>
 }
 
 /// Renders and writes both files; a temporary name first, renamed when both are written.
+/// The letter as it would go out: the template filled from `facts`, with the officer's
+/// addressee and body when given. Refused (Art. B7) while it holds a gap — a fact nobody
+/// recorded — naming each; `what` is the step refused (编号, 签发).
+pub(super) fn complete_letter(
+    kind: LetterKind,
+    facts: &BTreeMap<String, String>,
+    addressee: Option<&str>,
+    body: Option<&str>,
+    what: &str,
+) -> Result<jiancha_letters::LetterData, ApiError> {
+    let mut letter = template(kind)?.fill(facts).map_err(letter_err)?;
+    if let Some(a) = addressee.filter(|a| !a.trim().is_empty()) {
+        letter.recipient = a.trim().to_string();
+    }
+    if let Some(b) = body {
+        letter.set_body_text(b);
+    }
+    super::facts::require_complete(&letter.missing_facts(), what)?;
+    letter.validate().map_err(letter_err)?;
+    Ok(letter)
+}
+
+/// Renders a complete letter ([`complete_letter`]) to `letters/<year>/<文号>.docx|pdf`.
 pub(super) fn render_to_disk(
     svc: &Service,
     kind: LetterKind,
@@ -92,14 +160,7 @@ pub(super) fn render_to_disk(
     body: Option<&str>,
 ) -> Result<Vec<PathBuf>, ApiError> {
     let number = facts.get("doc_no").cloned().unwrap_or_default();
-    let mut letter = template(kind)?.fill(facts).map_err(letter_err)?;
-    if let Some(a) = addressee {
-        letter.recipient = a.to_string();
-    }
-    if let Some(b) = body {
-        letter.set_body_text(b);
-    }
-    letter.validate().map_err(letter_err)?;
+    let letter = complete_letter(kind, facts, addressee, body, "签发")?;
     let docx = jiancha_letters::render_docx(&letter).map_err(letter_err)?;
     let pdf = jiancha_letters::render_pdf(&letter, fonts()?).map_err(letter_err)?;
     let (dp, pp) = letter_paths(svc, &number, number_year(&number));

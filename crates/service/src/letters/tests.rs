@@ -35,6 +35,13 @@ fn now() -> DateTime<Utc> {
 }
 
 fn setup() -> T {
+    let t = setup_bare();
+    centre_facts(&t.svc);
+    t
+}
+
+/// [`setup`] without the centre's facts and the unit's leader in charge.
+fn setup_bare() -> T {
     let dir = tempfile::tempdir().unwrap();
     let svc = Service::open(Config::embedded_default(dir.path())).unwrap();
     let mut db = svc.db().unwrap();
@@ -96,6 +103,24 @@ fn setup() -> T {
         officer,
         reviewer,
     }
+}
+
+/// The facts a letter needs that the feed does not carry (Art. B7: without them no letter is
+/// numbered or issued): the centre's name and contact in 设置, the unit's leader in 通讯录.
+pub(super) fn centre_facts(svc: &Service) {
+    crate::auth::sign_in(svc, "admin", PW).unwrap();
+    crate::sms::update(
+        svc,
+        &jiancha_api::sms::NoticeSettingsUpdate {
+            center_name: Some("新城市电子监察中心".into()),
+            contact_name: Some("赵敏".into()),
+            contact_phone: Some("0991-1234567".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    crate::sms::import_contacts(svc, "D1,分管领导,李喆,13800000003").unwrap();
+    crate::auth::sign_out(svc).unwrap();
 }
 
 fn approval(svc: &Service, at_: DateTime<Utc>) -> Approval {
@@ -658,4 +683,92 @@ fn workflow_stamps_and_letter_dates_follow_the_feed_clock_the_session_the_wall_c
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::Unauthenticated, "{e}");
     assert!(crate::auth::status(svc).unwrap().locked);
+}
+
+/// Art. B7: a letter states only facts. Without the centre's name, contact and phone and the
+/// unit's leader in charge, the draft shows each as a gap (never a demo value), and 编号 and
+/// 签发 are refused naming every gap and where it is set; no 文号 is spent. Once they are set
+/// (and the body's gap is written in), the letter goes out with the real values.
+#[test]
+fn a_letter_with_a_gap_is_neither_numbered_nor_issued() {
+    let mut t = setup_bare();
+    let card = take_up_signal_card(&t.svc, &mut t.officer, "XK-1", "yellow", now()).unwrap();
+    let d = draft_admonition(&t.svc, &mut t.officer, &[card.id.clone()], now()).unwrap();
+    assert_eq!(
+        d.addressee, "新城市市场监督管理局",
+        "主送 defaults to the unit"
+    );
+    assert!(
+        d.body.contains("及分管领导的责任"),
+        "no leader on record: the role only: {}",
+        d.body
+    );
+    for demo in ["李喆", "赵敏", "0991-1234567", "（分管领导）"] {
+        assert!(!d.body.contains(demo), "a demo value in the draft: {demo}");
+    }
+    let e = number_admonition(&t.svc, &mut t.officer, &d.id, now()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{e}");
+    for gap in ["本中心名称", "联系人", "联系电话", "设置 › 通知与短信"] {
+        assert!(e.message.contains(gap), "{gap} not named: {}", e.message);
+    }
+    let still = get_admonition(&t.svc, &mut t.officer, &d.id, now()).unwrap();
+    assert_eq!(still.state, "draft");
+    assert_eq!(still.number, None);
+    // A gap the officer leaves in the body is refused too, by name.
+    let gap = format!(
+        "{}\n经核，{}。",
+        d.body,
+        jiancha_letters::missing_fact("整改措施")
+    );
+    edit_admonition(&t.svc, &mut t.officer, &d.id, &d.addressee, &gap, now()).unwrap();
+    centre_facts(&t.svc);
+    let e = number_admonition(&t.svc, &mut t.officer, &d.id, now()).unwrap_err();
+    assert!(
+        e.message.contains("整改措施") && !e.message.contains("联系电话"),
+        "{}",
+        e.message
+    );
+    edit_admonition(&t.svc, &mut t.officer, &d.id, &d.addressee, &d.body, now()).unwrap();
+    let n = number_admonition(&t.svc, &mut t.officer, &d.id, now()).unwrap();
+    assert_eq!(
+        n.number.as_deref(),
+        Some("新监效告〔2026〕1号"),
+        "no number was spent before"
+    );
+    let issued = issue_admonition(&t.svc, &mut t.officer, &d.id, now()).unwrap();
+    let pdf = issued.files.iter().find(|f| f.ends_with(".pdf")).unwrap();
+    let text: String = pdftotext(pdf).split_whitespace().collect();
+    for fact in ["新城市电子监察中心", "赵敏", "0991-1234567"] {
+        assert!(text.contains(fact), "{fact} not in the letter: {text}");
+    }
+    assert!(!text.contains("待补"), "{text}");
+    // With the leader in charge in 通讯录, a new draft names them.
+    let card2 = take_up_signal_card(&t.svc, &mut t.officer, "XK-2", "yellow", now()).unwrap();
+    let d2 = draft_admonition(&t.svc, &mut t.officer, &[card2.id], now()).unwrap();
+    assert!(d2.body.contains("分管领导（李喆）的责任"), "{}", d2.body);
+
+    // The red card's notice: refused before its 文号 while the discipline body is unknown.
+    let red = take_up_signal_card(&t.svc, &mut t.officer, "XK-2", "red", now()).unwrap();
+    let r = submit_red_card(&t.svc, &mut t.officer, &red.id, "逾期未整改", now()).unwrap();
+    let a = approval(&t.svc, now());
+    decide_red_approval(&t.svc, &mut t.officer, &r.id, true, "", a, now()).unwrap();
+    let sync_db = jiancha_store::Db::open(&t.svc.config().db_path).unwrap();
+    sync_db
+        .conn()
+        .execute(
+            "UPDATE departments SET discipline_body_name = '' WHERE dept_id = 'D1'",
+            [],
+        )
+        .unwrap();
+    let e = issue_investigation_notice(&t.svc, &mut t.officer, &r.id, "", now()).unwrap_err();
+    assert!(
+        e.message.contains("派驻纪检监察组") || e.message.contains("主送"),
+        "{}",
+        e.message
+    );
+    let after = get_red_case(&t.svc, &mut t.officer, &r.id, now()).unwrap();
+    assert_eq!(
+        after.notice_number, None,
+        "a 文号 was spent on a notice that cannot go out"
+    );
 }

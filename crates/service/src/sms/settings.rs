@@ -148,6 +148,29 @@ pub(super) fn no_controls(field: &str, v: &str, max: usize) -> Result<String, Ap
     Ok(v.to_string())
 }
 
+/// A telephone number as a letter prints it (Art. B7: the contact a unit calls back): digits
+/// with the usual separators — `0991-1234567`, `(0991) 123 4567`, `+86 991 1234567`,
+/// `0991-1234567转8001`, a mobile number — 7 to 20 digits. Empty: unset.
+pub(super) fn phone_number(field: &str, v: &str) -> Result<String, ApiError> {
+    let v = no_controls(field, v, 30)?;
+    if v.is_empty() {
+        return Ok(v);
+    }
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    let allowed = |c: char| c.is_ascii_digit() || " -+()（）转".contains(c);
+    if let Some(bad) = v.chars().find(|&c| !allowed(c)) {
+        return Err(invalid(format!(
+            "{field} 只能由数字和 - + ( ) 转 组成，“{bad}”不是：收到 {v:?}"
+        )));
+    }
+    if !(7..=20).contains(&digits) || v.starts_with('转') || v.ends_with('转') {
+        return Err(invalid(format!(
+            "{field} 应为 7–20 位数字的电话号码，如 0991-1234567：收到 {v:?}"
+        )));
+    }
+    Ok(v)
+}
+
 /// Applies `u` to `cur`, validating every field; nothing is written here.
 pub fn apply_update(
     cur: &NoticeConfig,
@@ -252,7 +275,7 @@ pub fn apply_update(
         c.contact_name = no_controls("联系人 (contact_name)", v, 20)?;
     }
     if let Some(v) = &u.contact_phone {
-        c.contact_phone = no_controls("联系电话 (contact_phone)", v, 30)?;
+        c.contact_phone = phone_number("联系电话 (contact_phone)", v)?;
     }
     c.quiet_policy()?;
     if c.auth == Auth::AppKey && c.secret.is_some() && c.app_key.is_none() {

@@ -578,3 +578,33 @@ async fn a_pass_waiting_for_the_database_does_not_stall_the_runtime() {
         "the runtime ran only {during} ticks while the pass waited for the database"
     );
 }
+
+/// Issue 12 item 3: the centre's phone, printed on every letter, is a phone number.
+#[test]
+fn the_centres_phone_is_a_phone_number() {
+    let cur = NoticeConfig::default();
+    let set = |p: &str| {
+        apply_update(
+            &cur,
+            &NoticeSettingsUpdate {
+                contact_phone: Some(p.into()),
+                ..Default::default()
+            },
+        )
+    };
+    for ok in [
+        "0991-1234567",
+        "(0991) 123 4567",
+        "+86 991 1234567",
+        "0991-1234567转8001",
+        "13800000000",
+        "",
+    ] {
+        assert_eq!(set(ok).unwrap().contact_phone, ok, "{ok}");
+    }
+    for bad in ["abc-电话", "123", "0991-1234567转", "电话0991-1234567"] {
+        let e = set(bad).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidInput, "{bad}");
+        assert!(e.message.contains("联系电话"), "{bad}: {}", e.message);
+    }
+}
