@@ -118,6 +118,7 @@ pub fn bindings() -> Vec<(String, String)> {
         queues::CardLevel,
         queues::PageRequest,
         queues::QueueFilter,
+        queues::RowClock,
         queues::CardRow,
         queues::CardPage,
         queues::QueueCounts,

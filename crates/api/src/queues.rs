@@ -49,6 +49,20 @@ pub struct QueueFilter {
     pub text: Option<String>,
 }
 
+/// How a card's clock stands at the page's instant: which of the row's countdown columns
+/// mean anything.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RowClock {
+    /// The clock runs towards D.
+    Running,
+    /// A pause (补正, a special procedure within its cap) stops it (Licensing Law Art. 45):
+    /// the budget is frozen, nothing counts down.
+    Paused,
+    /// Completed or withdrawn since the queue's last evaluation: no countdown at all.
+    Done,
+}
+
 /// One card of a queue.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct CardRow {
@@ -65,18 +79,28 @@ pub struct CardRow {
     pub handler: Option<String>,
     #[ts(type = "number")]
     pub accepted_at: i64,
-    /// D, `YYYY-MM-DD`.
+    /// D, `YYYY-MM-DD` (while paused: D as it would be if the pause ended now).
     pub deadline: String,
-    /// Working days after today up to D (negative = overdue).
-    #[ts(type = "number")]
-    pub remaining_workdays: i64,
+    /// The clock at the page's instant; it decides the three fields below.
+    pub clock: RowClock,
+    /// Running: working days after today up to D (0 on D, negative = overdue). `None` while
+    /// paused or once closed: no countdown runs.
+    #[ts(type = "number | null")]
+    pub remaining_workdays: Option<i64>,
+    /// Paused: the frozen budget, the working days of the limit left when the pause began
+    /// (the resume day counted), as the clock computes it. `None` otherwise.
+    #[ts(type = "number | null")]
+    pub frozen_workdays: Option<i64>,
+    /// Running and past D: seconds since 00:00 after D (the 超期 column). `None` before that,
+    /// while paused and once closed.
+    #[ts(type = "number | null")]
+    pub overdue_secs: Option<i64>,
     /// When this level began.
     #[ts(type = "number | null")]
     pub began_at: Option<i64>,
-    /// 00:00 after D: the urgency key (time past the deadline = now − yellow_at).
+    /// 00:00 after D as last evaluated: the urgency key the queue is ordered by.
     #[ts(type = "number")]
     pub yellow_at: i64,
-    pub paused: bool,
     pub classified: bool,
     /// False when the calendar did not know a year the deadline used (暂定).
     pub known: bool,
@@ -226,11 +250,19 @@ pub struct CaseClockView {
     #[ts(type = "number")]
     pub at: i64,
     pub deadline: String,
-    /// normal, warning, yellow, red, paused, done.
+    /// normal, warning, yellow, red, done (a paused case keeps the level it had; see
+    /// `frozen`).
     pub signal: String,
-    /// Case countdown: working days after today up to D.
-    #[ts(type = "number")]
-    pub remaining_workdays: i64,
+    /// Case countdown: working days after today up to D; while `frozen`, the frozen budget
+    /// (working days left when the pause began). `None` once closed: nothing counts down.
+    #[ts(type = "number | null")]
+    pub remaining_workdays: Option<i64>,
+    /// A pause stops the clock now (补正, a special procedure within its cap; Licensing Law
+    /// Art. 45).
+    pub frozen: bool,
+    /// Completed or withdrawn at.
+    #[ts(type = "number | null")]
+    pub closed_at: Option<i64>,
     /// Pause countdown: days of the special procedure's cap left (`None`: no pause or
     /// open-ended).
     #[ts(type = "number | null")]
@@ -239,12 +271,14 @@ pub struct CaseClockView {
     pub pause_kind: Option<String>,
     #[ts(type = "number | null")]
     pub pause_since: Option<i64>,
-    #[ts(type = "number")]
-    pub warning_at: i64,
-    #[ts(type = "number")]
-    pub yellow_at: i64,
-    #[ts(type = "number")]
-    pub red_at: i64,
+    /// The signal instants (Art. B5). For a closed case only those it reached before it
+    /// closed: the others never come.
+    #[ts(type = "number | null")]
+    pub warning_at: Option<i64>,
+    #[ts(type = "number | null")]
+    pub yellow_at: Option<i64>,
+    #[ts(type = "number | null")]
+    pub red_at: Option<i64>,
     pub known: bool,
     pub cap_overruns: u32,
 }

@@ -6,13 +6,13 @@ use jiancha_api::queues::{
     CaseClockView, CaseDetail, CaseFact, CaseVersionRow, SignalEvent, TimelineDay, TimelineEvent,
 };
 use jiancha_api::{ApiError, ErrorCode};
-use jiancha_calendar::{cst, Calendar, ClockConfig, PauseKind};
+use jiancha_calendar::{cst, Calendar, ClockConfig, ClockState, PauseKind};
 use jiancha_feed::db;
 use jiancha_protocol::{Case, SpecialKind, Timestamp};
 use jiancha_store::Db;
 
 use crate::error::{internal, invalid};
-use crate::queues::{card_level, finding_row};
+use crate::queues::{card_level, clock_input, finding_row, ClockInput};
 use crate::Service;
 
 /// At most this many days are listed on the timeline's day strip.
@@ -100,25 +100,18 @@ pub fn case_detail_db(
     if case_id.is_empty() {
         return Err(invalid("办件编号为空 / case id is empty"));
     }
-    let Some(db::case::CurrentCase {
-        mut case,
+    let Some(ClockInput {
+        case,
         closed_at,
-    }) = db::case::current(db.conn(), case_id)?
+        findings,
+    }) = clock_input(db, case_id)?
     else {
         return Err(ApiError::new(
             ErrorCode::NotFound,
             format!("办件不存在 / no case {case_id:?} in the cache"),
         ));
     };
-    let findings: Vec<_> = db::findings::of_case(db.conn(), case_id)?
-        .into_iter()
-        .map(finding_row)
-        .collect();
-    // Art. A9(2)(8) decision (as the evaluator): a backdated case runs on the instants as
-    // first reported, so the case screen shows the clock the queues use.
-    if findings.iter().any(|f| f.kind == "backdated") {
-        first_reported_times(db, &mut case)?;
-    }
+    let findings: Vec<_> = findings.into_iter().map(finding_row).collect();
     let facts = facts(db, &case)?;
     let timeline = timeline(&case);
     let signals = db::case::signal_history(db.conn(), case_id)?
@@ -154,7 +147,11 @@ pub fn case_detail_db(
                         at: now,
                         deadline: st.deadline.to_string(),
                         signal: st.signal.as_str().to_string(),
-                        remaining_workdays: st.remaining_workdays,
+                        // A closed case counts nothing down (Art. B5: it keeps the highest
+                        // signal it reached, nothing more).
+                        remaining_workdays: st.closed.is_none().then_some(st.remaining_workdays),
+                        frozen: st.closed.is_none() && st.pause.is_some_and(|p| p.freezing),
+                        closed_at: st.closed.map(|c| c.at.timestamp()),
                         pause_remaining_days: st.pause.and_then(|p| p.remaining_days),
                         pause_kind: st.pause.map(|p| {
                             match p.kind {
@@ -164,9 +161,9 @@ pub fn case_detail_db(
                             .to_string()
                         }),
                         pause_since: st.pause.map(|p| p.since.timestamp()),
-                        warning_at: st.warning_at.timestamp(),
-                        yellow_at: st.yellow_at.timestamp(),
-                        red_at: st.red_at.timestamp(),
+                        warning_at: reached(&st, st.warning_at),
+                        yellow_at: reached(&st, st.yellow_at),
+                        red_at: reached(&st, st.red_at),
                         known: st.known,
                         cap_overruns: st.cap_overruns,
                     }),
@@ -194,18 +191,14 @@ pub fn case_detail_db(
     })
 }
 
-fn first_reported_times(db: &Db, case: &mut Case) -> Result<(), ApiError> {
-    let (acc, done) = db::case::first_reported(db.conn(), &case.id)?;
-    if let (Some(a), Some(t)) = (case.acceptance.as_mut(), acc.and_then(Timestamp::from_unix)) {
-        a.accepted_at = t;
+/// A signal instant of the clock as the case screen shows it: a closed case never reaches the
+/// instants after its closure (Art. B5 decision: "a case completed before an instant never
+/// reaches that signal"), so they are not shown as if they were to come.
+fn reached(st: &ClockState, t: DateTime<FixedOffset>) -> Option<i64> {
+    match st.closed {
+        Some(c) if t > c.at => None,
+        _ => Some(t.timestamp()),
     }
-    if let (Some(c), Some(t)) = (
-        case.completion.as_mut(),
-        done.and_then(Timestamp::from_unix),
-    ) {
-        c.completed_at = t;
-    }
-    Ok(())
 }
 
 /// GB/T 39046 fields of the case (Art. A4: a classified case shows no applicant).

@@ -9,11 +9,12 @@
 use chrono::NaiveDate;
 use jiancha_api::queues::{
     CardLevel, CardPage, CardRow, DeptNode, FindingFilter, FindingPage, FindingRow, ItemOption,
-    PageRequest, QueueCounts, QueueFilter, RegionNode,
+    PageRequest, QueueCounts, QueueFilter, RegionNode, RowClock,
 };
 use jiancha_api::ApiError;
-use jiancha_calendar::{cst, Calendar, Level};
+use jiancha_calendar::{cst, Calendar, ClockConfig, ClockState, Level};
 use jiancha_feed::db::{self, findings::FindingQuery, queue::CardQuery};
+use jiancha_protocol::{Case, Timestamp};
 use jiancha_store::Db;
 
 use crate::error::invalid;
@@ -191,33 +192,185 @@ pub fn card_page_db(
     let rows = p
         .rows
         .into_iter()
-        .map(|r| CardRow {
-            remaining_workdays: NaiveDate::parse_from_str(&r.deadline, "%Y-%m-%d")
-                .map(|d| cal.workdays_between(today, d))
-                .unwrap_or(0),
-            case_id: r.case_id,
-            level: card_level(r.level),
-            dept_id: r.dept_id,
-            dept_name: r.dept_name,
-            region_name: r.region_name,
-            item_code: r.item_code,
-            item_name: r.item_name,
-            applicant: r.applicant,
-            handler: r.handler,
-            accepted_at: r.accepted_at.unwrap_or(0),
-            deadline: r.deadline,
-            began_at: r.began_at,
-            yellow_at: r.yellow_at,
-            paused: r.paused,
-            classified: r.classified,
-            known: r.known,
-        })
-        .collect();
+        .map(|r| card_row(db, cal, r, today, now))
+        .collect::<Result<_, _>>()?;
     Ok(CardPage {
         rows,
         total: p.total,
         now,
     })
+}
+
+/// Where a card's clock stands at `now`: what its countdown columns show.
+struct RowTime {
+    clock: RowClock,
+    deadline: String,
+    remaining_workdays: Option<i64>,
+    frozen_workdays: Option<i64>,
+    /// 00:00 after D, for the 超期 column.
+    yellow_at: i64,
+}
+
+/// A running case's deadline stands still between evaluations, so its countdown is recomputed
+/// from the stored deadline and today (O(1)). A paused case's does not: while the clock is
+/// stopped its D moves day by day and its signal instants with it (Licensing Law Art. 45,
+/// Art. B16), so a countdown from the stored D ran on ("超期 1.0 天 / 剩余 -2" for a case whose
+/// budget was frozen). Its row is read from the clock at `now` instead: the frozen budget while
+/// the pause holds, a countdown again once a capped pause ran out, nothing once closed.
+fn row_time(
+    db: &Db,
+    cal: &Calendar,
+    r: &db::queue::CardRow,
+    today: NaiveDate,
+    now: i64,
+) -> Result<RowTime, ApiError> {
+    let running = |deadline: String, yellow_at: i64| RowTime {
+        clock: RowClock::Running,
+        remaining_workdays: NaiveDate::parse_from_str(&deadline, "%Y-%m-%d")
+            .ok()
+            .map(|d| cal.workdays_between(today, d)),
+        frozen_workdays: None,
+        deadline,
+        yellow_at,
+    };
+    if !r.paused {
+        return Ok(running(r.deadline.clone(), r.yellow_at));
+    }
+    let Some(st) = clock_now(db, cal, &r.case_id, now)? else {
+        // The evaluator classified it, so the clock reads it; should that change, a paused
+        // row still shows no countdown.
+        return Ok(RowTime {
+            clock: RowClock::Paused,
+            deadline: r.deadline.clone(),
+            remaining_workdays: None,
+            frozen_workdays: None,
+            yellow_at: r.yellow_at,
+        });
+    };
+    let deadline = st.deadline.to_string();
+    Ok(if st.closed.is_some() {
+        RowTime {
+            clock: RowClock::Done,
+            deadline,
+            remaining_workdays: None,
+            frozen_workdays: None,
+            yellow_at: st.yellow_at.timestamp(),
+        }
+    } else if st.pause.is_some_and(|p| p.freezing) {
+        RowTime {
+            clock: RowClock::Paused,
+            deadline,
+            remaining_workdays: None,
+            frozen_workdays: Some(st.remaining_workdays),
+            yellow_at: st.yellow_at.timestamp(),
+        }
+    } else {
+        running(deadline, st.yellow_at.timestamp())
+    })
+}
+
+fn card_row(
+    db: &Db,
+    cal: &Calendar,
+    r: db::queue::CardRow,
+    today: NaiveDate,
+    now: i64,
+) -> Result<CardRow, ApiError> {
+    let t = row_time(db, cal, &r, today, now)?;
+    let overdue_secs =
+        (t.clock == RowClock::Running && now >= t.yellow_at).then(|| now - t.yellow_at);
+    Ok(CardRow {
+        case_id: r.case_id,
+        level: card_level(r.level),
+        dept_id: r.dept_id,
+        dept_name: r.dept_name,
+        region_name: r.region_name,
+        item_code: r.item_code,
+        item_name: r.item_name,
+        applicant: r.applicant,
+        handler: r.handler,
+        accepted_at: r.accepted_at.unwrap_or(0),
+        deadline: t.deadline,
+        clock: t.clock,
+        remaining_workdays: t.remaining_workdays,
+        frozen_workdays: t.frozen_workdays,
+        overdue_secs,
+        began_at: r.began_at,
+        // The order key stays the stored one: the page is ordered by it.
+        yellow_at: r.yellow_at,
+        classified: r.classified,
+        known: r.known,
+    })
+}
+
+// ---- the clock of one case, as the evaluator reads it (queue rows and the case screen) ----
+
+/// The clock of `case_id` at `now`, read as the evaluator reads the case (a backdated case runs
+/// on its instants as first reported, Art. A9(2)(8)), with the default clock settings. `None`
+/// when the cache does not hold the case, it was never accepted, or the clock cannot read it.
+pub(crate) fn clock_now(
+    db: &Db,
+    cal: &Calendar,
+    case_id: &str,
+    now: i64,
+) -> Result<Option<ClockState>, ApiError> {
+    let Some(ClockInput {
+        case, closed_at, ..
+    }) = clock_input(db, case_id)?
+    else {
+        return Ok(None);
+    };
+    let Some(cc) = jiancha_feed::case_clock(&case, closed_at) else {
+        return Ok(None);
+    };
+    let at = chrono::DateTime::from_timestamp(now, 0)
+        .map(|t| t.with_timezone(&cst()))
+        .ok_or_else(|| invalid(format!("bad instant {now}")))?;
+    Ok(jiancha_calendar::evaluate(cal, &cc, at, &ClockConfig::default()).ok())
+}
+
+/// A case as the clock reads it.
+pub(crate) struct ClockInput {
+    pub case: Case,
+    /// The stored closure.
+    pub closed_at: Option<i64>,
+    pub findings: Vec<db::findings::FindingRow>,
+}
+
+/// The current version of `case_id` as the clock reads it, its closure and its findings.
+/// Art. A9(2)(8) decision (as the evaluator): a backdated case runs on the instants as first
+/// reported, so the case screen and the queue rows show the clock the queues were sorted by.
+pub(crate) fn clock_input(db: &Db, case_id: &str) -> Result<Option<ClockInput>, ApiError> {
+    let Some(db::case::CurrentCase {
+        mut case,
+        closed_at,
+    }) = db::case::current(db.conn(), case_id)?
+    else {
+        return Ok(None);
+    };
+    let findings = db::findings::of_case(db.conn(), case_id)?;
+    if findings.iter().any(|f| f.kind == "backdated") {
+        first_reported_times(db, &mut case)?;
+    }
+    Ok(Some(ClockInput {
+        case,
+        closed_at,
+        findings,
+    }))
+}
+
+fn first_reported_times(db: &Db, case: &mut Case) -> Result<(), ApiError> {
+    let (acc, done) = db::case::first_reported(db.conn(), &case.id)?;
+    if let (Some(a), Some(t)) = (case.acceptance.as_mut(), acc.and_then(Timestamp::from_unix)) {
+        a.accepted_at = t;
+    }
+    if let (Some(c), Some(t)) = (
+        case.completion.as_mut(),
+        done.and_then(Timestamp::from_unix),
+    ) {
+        c.completed_at = t;
+    }
+    Ok(())
 }
 
 /// Counts per level (the filter's level ignored) and open findings of the same departments.

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use jiancha_api::queues::{CardLevel, FindingFilter, PageRequest, QueueFilter};
+use jiancha_api::queues::{CardLevel, FindingFilter, PageRequest, QueueFilter, RowClock};
 use jiancha_api::ErrorCode;
 use jiancha_calendar::{Calendar, ClockConfig};
 use jiancha_feed::SyncOptions;
@@ -92,8 +92,14 @@ fn queues_are_sorted_by_urgency_and_counts_agree() {
         assert!(p.rows.iter().all(|r| r.level == l));
         assert!(p.rows.windows(2).all(|w| w[0].yellow_at <= w[1].yellow_at));
         if l != CardLevel::Warning {
-            // A card is past its deadline day.
-            assert!(p.rows.iter().all(|r| r.remaining_workdays < 0), "{l:?}");
+            // A running card is past its deadline day.
+            assert!(
+                p.rows
+                    .iter()
+                    .filter(|r| r.clock == RowClock::Running)
+                    .all(|r| r.remaining_workdays.is_some_and(|d| d < 0)),
+                "{l:?}"
+            );
         }
     }
     // Paging: two halves are the whole, in order, without overlap.
@@ -246,6 +252,102 @@ fn case_detail_shows_clock_timeline_and_signals() {
     // Codes are shown with their names (GB/T 39046 code tables), e.g. "3 已受理".
     let status = d.facts.iter().find(|f| f.label == "办件状态").unwrap();
     assert!(!status.value.is_ascii(), "{}", status.value);
+}
+
+/// Issue 12 item 8: a paused card showed a countdown computed from a deadline that moves while
+/// the clock is stopped ("超期 1.0 天 / 剩余 -2"). Asked days later (no evaluation between), its
+/// row still shows the clock's frozen budget, no countdown and no overdue time.
+#[test]
+fn a_paused_card_shows_its_frozen_budget_not_a_countdown() {
+    let f = fixture();
+    let later = f.now + 9 * 86_400;
+    let all = queues::card_page(&f.svc, &QueueFilter::default(), page(500), f.now).unwrap();
+    let mut checked = 0;
+    for row in all.rows.iter().filter(|r| r.clock == RowClock::Paused) {
+        assert_eq!(row.remaining_workdays, None, "{row:?}");
+        assert_eq!(row.overdue_secs, None, "{row:?}");
+        let frozen = row.frozen_workdays.expect("a paused row has its budget");
+        let detail = cases::case_detail(&f.svc, &row.case_id, f.now).unwrap();
+        let clock = detail.clock.unwrap();
+        assert!(clock.frozen);
+        assert_eq!(clock.remaining_workdays, Some(frozen), "{}", row.case_id);
+        // Nine days on: still paused (an open-ended 补正 or procedure), the same budget.
+        let still = cases::case_detail(&f.svc, &row.case_id, later).unwrap();
+        if !still.clock.as_ref().unwrap().frozen {
+            continue; // a capped procedure ran out meanwhile
+        }
+        let filter = QueueFilter {
+            text: Some(row.case_id.clone()),
+            ..QueueFilter::default()
+        };
+        let again = queues::card_page(&f.svc, &filter, page(5), later).unwrap();
+        let again = again
+            .rows
+            .iter()
+            .find(|r| r.case_id == row.case_id)
+            .unwrap();
+        assert_eq!(again.clock, RowClock::Paused, "{again:?}");
+        assert_eq!(again.frozen_workdays, Some(frozen), "{again:?}");
+        assert_eq!(again.remaining_workdays, None);
+        assert_eq!(again.overdue_secs, None);
+        checked += 1;
+    }
+    assert!(
+        checked > 0,
+        "the simulated city has paused cards with signals"
+    );
+    // A running card past D counts its overdue time from 00:00 after D.
+    let red = all
+        .rows
+        .iter()
+        .find(|r| r.clock == RowClock::Running && r.level == CardLevel::Red)
+        .expect("a running red card");
+    assert_eq!(red.overdue_secs, Some(f.now - red.yellow_at));
+}
+
+/// Issue 12 item 8: a completed case shows no countdown and no instant after its closure.
+#[test]
+fn a_closed_case_shows_no_countdown_and_no_instant_after_it_closed() {
+    let f = fixture();
+    let db = Db::open(f._dir.path().join("q.sqlite")).unwrap();
+    let ids: Vec<String> = db
+        .conn()
+        .prepare(
+            "SELECT case_id FROM case_signals WHERE open = 0 AND signal = 'done' \
+             ORDER BY on_time DESC, case_id LIMIT 20",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!ids.is_empty(), "the simulated city completes cases");
+    let mut on_time = 0;
+    for id in &ids {
+        let d = cases::case_detail(&f.svc, id, f.now).unwrap();
+        let clock = d.clock.unwrap();
+        assert_eq!(clock.signal, "done");
+        let closed = clock.closed_at.expect("closed");
+        assert!(closed <= f.now);
+        assert_eq!(clock.remaining_workdays, None, "{id}");
+        assert!(!clock.frozen);
+        for t in [clock.warning_at, clock.yellow_at, clock.red_at]
+            .into_iter()
+            .flatten()
+        {
+            assert!(
+                t <= closed,
+                "{id}: an instant after the closure: {t} > {closed}"
+            );
+        }
+        if clock.yellow_at.is_none() {
+            on_time += 1;
+        }
+    }
+    assert!(
+        on_time > 0,
+        "some case was completed before its yellow card"
+    );
 }
 
 #[test]

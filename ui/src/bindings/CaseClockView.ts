@@ -2,13 +2,24 @@
 
 export type CaseClockView = { at: number, deadline: string, 
 /**
- * normal, warning, yellow, red, paused, done.
+ * normal, warning, yellow, red, done (a paused case keeps the level it had; see
+ * `frozen`).
  */
 signal: string, 
 /**
- * Case countdown: working days after today up to D.
+ * Case countdown: working days after today up to D; while `frozen`, the frozen budget
+ * (working days left when the pause began). `None` once closed: nothing counts down.
  */
-remaining_workdays: number, 
+remaining_workdays: number | null, 
+/**
+ * A pause stops the clock now (补正, a special procedure within its cap; Licensing Law
+ * Art. 45).
+ */
+frozen: boolean, 
+/**
+ * Completed or withdrawn at.
+ */
+closed_at: number | null, 
 /**
  * Pause countdown: days of the special procedure's cap left (`None`: no pause or
  * open-ended).
@@ -17,4 +28,9 @@ pause_remaining_days: number | null,
 /**
  * `correction` / `special` when a pause is open.
  */
-pause_kind: string | null, pause_since: number | null, warning_at: number, yellow_at: number, red_at: number, known: boolean, cap_overruns: number, };
+pause_kind: string | null, pause_since: number | null, 
+/**
+ * The signal instants (Art. B5). For a closed case only those it reached before it
+ * closed: the others never come.
+ */
+warning_at: number | null, yellow_at: number | null, red_at: number | null, known: boolean, cap_overruns: number, };
