@@ -159,6 +159,13 @@ pub struct DeptSyncStatus {
     /// Unresolved integrity findings about it.
     #[ts(type = "number")]
     pub findings: u64,
+    /// Working hours (office hours of working days) from `last_data_at` to the feed's clock
+    /// now; `None` when it never sent data.
+    pub silent_working_hours: Option<f64>,
+    /// The silence threshold in working hours (the `silent_department` finding's).
+    pub stall_threshold_hours: f64,
+    /// Its data stopped (数据中断): silent for more than the threshold (Art. A9(2), B4(5)).
+    pub stalled: bool,
 }
 
 /// A quarantined record (without its raw payload; see [`QuarantineRecord`]).

@@ -6,6 +6,8 @@ use jiancha_api::sync::{
 };
 use jiancha_api::{ApiError, ErrorCode};
 use jiancha_feed::db::sync_state::{self, Quarantined};
+use jiancha_feed::{working_hours_between, FindingConfig, WorkCalendar};
+use jiancha_store::Db;
 
 use crate::error::{internal, invalid};
 use crate::Service;
@@ -35,24 +37,58 @@ pub fn sync_now(svc: &Service) -> Result<SyncStatus, ApiError> {
     Ok(svc.live().status())
 }
 
-/// `sync_departments`: every department's last data, last error and counts.
+/// `sync_departments`: every department's last data, last error and counts, and whether its
+/// data stopped, judged at the feed's clock now.
 pub fn departments(svc: &Service) -> Result<Vec<DeptSyncStatus>, ApiError> {
     signed_in(svc)?;
     let db = svc.db()?;
-    Ok(sync_state::departments(db.conn(), MAX_DEPTS)?
+    let cal = crate::calendar_store::load_calendar(&db).map_err(internal)?;
+    departments_db(&db, &cal, &FindingConfig::default(), svc.clock().now())
+}
+
+/// The department list at instant `now` (the feed's clock), with the silence rule of `cfg`
+/// (the database-level function the tests call).
+pub fn departments_db(
+    db: &Db,
+    cal: &dyn WorkCalendar,
+    cfg: &FindingConfig,
+    now: i64,
+) -> Result<Vec<DeptSyncStatus>, ApiError> {
+    let mut rows: Vec<DeptSyncStatus> = sync_state::departments(db.conn(), MAX_DEPTS)?
         .into_iter()
-        .map(|d| DeptSyncStatus {
-            dept_id: d.dept_id,
-            name: d.name,
-            last_data_at: d.last_data_at,
-            last_received_at: d.last_received_at,
-            records: d.records,
-            quarantined: d.quarantined,
-            last_error: d.last_error,
-            last_error_at: d.last_error_at,
-            findings: d.findings,
+        .map(|d| {
+            let silent = d
+                .last_data_at
+                .map(|last| working_hours_between(cal, cfg, last, now));
+            DeptSyncStatus {
+                stalled: silent.is_some_and(|h| stalled(cfg, h)),
+                silent_working_hours: silent.map(|h| (h * 10.0).round() / 10.0),
+                stall_threshold_hours: cfg.silent_working_hours,
+                dept_id: d.dept_id,
+                name: d.name,
+                last_data_at: d.last_data_at,
+                last_received_at: d.last_received_at,
+                records: d.records,
+                quarantined: d.quarantined,
+                last_error: d.last_error,
+                last_error_at: d.last_error_at,
+                findings: d.findings,
+            }
         })
-        .collect())
+        .collect();
+    // Departments whose data stopped come first (the rest keep the query's order).
+    rows.sort_by_key(|d| !d.stalled);
+    Ok(rows)
+}
+
+/// Art. A9(2) (blocking the data signals), B4(5) (漏报、不按时报送) **[decision]**
+/// (docs/sync.md): a department's data has stopped (数据中断) when its latest record is more
+/// than `silent_working_hours` working hours old — the rule of the `silent_department` finding
+/// (`jiancha_feed::scan_silent_departments`), with the same thresholds, so the 同步 screen
+/// and the findings queue agree. Working hours, not wall hours: a department is not silent
+/// over a weekend or a holiday.
+fn stalled(cfg: &FindingConfig, silent_working_hours: f64) -> bool {
+    silent_working_hours > cfg.silent_working_hours
 }
 
 fn item(q: Quarantined) -> QuarantineItem {
@@ -101,4 +137,71 @@ pub fn quarantine_record(svc: &Service, id: i64) -> Result<QuarantineRecord, Api
                 format!("隔离记录 {id} 不存在 (quarantined record not found)"),
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiancha_calendar::{cst, Calendar};
+
+    fn at(s: &str) -> i64 {
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+            .unwrap()
+            .and_local_timezone(cst())
+            .unwrap()
+            .timestamp()
+    }
+
+    /// Three departments, the feed's clock at Wednesday 2026-03-11 15:00 CST: one spoke an hour
+    /// ago, one last spoke on Monday morning (three working days of office hours: stopped), one
+    /// never sent anything.
+    #[test]
+    fn a_department_silent_past_the_threshold_is_stalled() {
+        let db = Db::open_in_memory().unwrap();
+        let c = db.conn();
+        for id in ["D1", "D2", "D3"] {
+            c.execute(
+                "INSERT INTO departments VALUES (?1, ?1, 'city', '650100', '新城市', 'X', 'J1', \
+                 '纪检组', 1, 0, '{}')",
+                [id],
+            )
+            .unwrap();
+        }
+        for (id, last) in [
+            ("D1", at("2026-03-11 14:00")),
+            ("D2", at("2026-03-09 09:30")),
+        ] {
+            c.execute(
+                "INSERT INTO dept_status (dept_id, last_data_at, records) VALUES (?1, ?2, 5)",
+                jiancha_store::rusqlite::params![id, last],
+            )
+            .unwrap();
+        }
+        let cal = Calendar::builtin();
+        let cfg = FindingConfig::default();
+        let now = at("2026-03-11 15:00");
+        let rows = departments_db(&db, &cal, &cfg, now).unwrap();
+        assert_eq!(rows[0].dept_id, "D2", "the stalled department comes first");
+        let get = |id: &str| rows.iter().find(|d| d.dept_id == id).unwrap();
+        assert!(!get("D1").stalled, "{:?}", get("D1"));
+        assert_eq!(get("D1").silent_working_hours, Some(1.0));
+        // Mon 09:30–17:00 (7.5) + Tue (8) + Wed 09:00–15:00 (6) = 21.5 working hours > 16.
+        assert!(get("D2").stalled, "{:?}", get("D2"));
+        assert_eq!(get("D2").silent_working_hours, Some(21.5));
+        assert_eq!(get("D2").stall_threshold_hours, 16.0);
+        // Never sent data: no silence to measure, not judged here (the finding measures it
+        // from the catalogue record).
+        assert!(!get("D3").stalled && get("D3").silent_working_hours.is_none());
+        // Same silence over a weekend: Friday 16:00 → Monday 10:00 is 2 working hours.
+        let fri = at("2026-03-13 16:00");
+        c.execute(
+            "UPDATE dept_status SET last_data_at = ?1 WHERE dept_id = 'D1'",
+            [fri],
+        )
+        .unwrap();
+        let rows = departments_db(&db, &cal, &cfg, at("2026-03-16 10:00")).unwrap();
+        let d1 = rows.iter().find(|d| d.dept_id == "D1").unwrap();
+        assert!(!d1.stalled);
+        assert_eq!(d1.silent_working_hours, Some(2.0));
+    }
 }

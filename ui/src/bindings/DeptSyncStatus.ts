@@ -15,4 +15,17 @@ last_received_at: number | null, records: number, quarantined: number, last_erro
 /**
  * Unresolved integrity findings about it.
  */
-findings: number, };
+findings: number, 
+/**
+ * Working hours (office hours of working days) from `last_data_at` to the feed's clock
+ * now; `None` when it never sent data.
+ */
+silent_working_hours: number | null, 
+/**
+ * The silence threshold in working hours (the `silent_department` finding's).
+ */
+stall_threshold_hours: number, 
+/**
+ * Its data stopped (数据中断): silent for more than the threshold (Art. A9(2), B4(5)).
+ */
+stalled: boolean, };

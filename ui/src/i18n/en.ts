@@ -195,6 +195,11 @@ const en: MessageSchema = {
       done: 'Done',
     },
   },
+  syncView: {
+    stalled: 'Data stopped',
+    stalledHint: 'No data for {hours} working hours, over the threshold of {threshold}',
+    silentFor: 'No data for {hours} working hours',
+  },
   dash: {
     today: 'Open cards now',
     evaluated: 'Signal evaluation',

@@ -198,6 +198,12 @@ const zhCN = {
       done: '已办结',
     },
   },
+  // 同步 screen, departments (issue 12 item 8).
+  syncView: {
+    stalled: '数据中断',
+    stalledHint: '已 {hours} 个工作小时无数据，超过阈值 {threshold} 个工作小时',
+    silentFor: '已 {hours} 个工作小时无数据',
+  },
   dash: {
     today: '当前未办结亮牌',
     evaluated: '信号评估',
