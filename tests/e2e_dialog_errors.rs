@@ -278,6 +278,22 @@ async fn every_case_dialog_shows_its_error_in_place_and_keeps_what_was_typed() {
         t.contains("已登记调查情况")
     })
     .await;
+    // Issue 12 items 5, 6: what was recorded is shown on the case, and the history is in
+    // words, naming the leader who approved as well as the officer who carried it.
+    let shown = wait_text(&c, "[data-testid=red-detail-findings]", 20, |t| !t.is_empty()).await;
+    assert_eq!(shown.trim(), findings);
+    let opinion = wait_text(&c, "[data-testid=red-detail-opinion]", 20, |t| !t.is_empty()).await;
+    assert_eq!(opinion.trim(), "同意立案调查");
+    let history = c
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=red-history-line]')].map((e) => e.textContent).join('\\n')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let history = history.as_str().unwrap_or_default().to_string();
+    assert!(history.contains("领导批准") && history.contains("li 审批"), "{history}");
+    assert!(!history.contains("approve") && !history.contains("notice_issued"), "codes: {history}");
     screenshot(&c, "dialog-errors-done").await;
     c.close().await.unwrap();
 }

@@ -12,7 +12,10 @@ pub struct StepDto {
     pub from_state: Option<String>,
     pub to_state: String,
     pub action: String,
+    /// Who carried the step out (the signed-in user).
     pub actor: String,
+    /// The leader whose credentials approved the step, when it needed them (Arts. A8, B8).
+    pub approver: Option<String>,
     pub workstation: String,
     /// RFC 3339 instant (CST offset).
     pub at: String,

@@ -3,7 +3,15 @@
 /**
  * One step of a workflow record: who, when, where, from which state to which.
  */
-export type StepDto = { from_state: string | null, to_state: string, action: string, actor: string, workstation: string, 
+export type StepDto = { from_state: string | null, to_state: string, action: string, 
+/**
+ * Who carried the step out (the signed-in user).
+ */
+actor: string, 
+/**
+ * The leader whose credentials approved the step, when it needed them (Arts. A8, B8).
+ */
+approver: string | null, workstation: string, 
 /**
  * RFC 3339 instant (CST offset).
  */

@@ -39,6 +39,7 @@ pub(super) fn steps(h: Vec<Transition>) -> Vec<StepDto> {
             to_state: t.to_state,
             action: t.action,
             actor: t.actor,
+            approver: None,
             workstation: t.workstation,
             at: cst_text(&t.at),
         })
@@ -155,6 +156,7 @@ pub(super) fn red_dto(
     let case_id = cards::get(db, session, &r.card_id, now)
         .ok()
         .and_then(|c| c.case_id);
+    let approver = r.approved_by.clone();
     let files = if r.notice_number.is_some() {
         existing_files(svc, r.notice_number.as_deref())
     } else {
@@ -195,7 +197,16 @@ pub(super) fn red_dto(
         closing_note: r.closing_note,
         attachments: atts(r.attachments),
         files,
-        history: steps(history),
+        // The leader decided approve/reject with their own credentials: named on the step.
+        history: steps(history)
+            .into_iter()
+            .map(|mut s| {
+                if matches!(s.action.as_str(), "approve" | "reject") {
+                    s.approver = approver.clone();
+                }
+                s
+            })
+            .collect(),
         id: r.id,
     })
 }
