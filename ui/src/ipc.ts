@@ -71,6 +71,12 @@ export function errorText(error: ApiError): string {
   return i18n.global.t('errors.format', { title, message })
 }
 
+/** A message Rust wrote for people (a status, a reason), in the page's language: the Chinese
+ * UI drops its English gloss (`messageFor`). */
+export function rustText(message: string): string {
+  return messageFor(message, String(i18n.global.locale.value))
+}
+
 /** Shows any rejection (normalised to an ApiError) as an Element Plus message. */
 export function showError(reason: unknown): ApiError {
   const error = toApiError(reason)

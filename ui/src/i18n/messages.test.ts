@@ -35,6 +35,22 @@ describe('i18n messages', () => {
     for (const [key, text] of zh) expect(placeholders(enLeaves.get(key) ?? ''), key).toEqual(placeholders(text))
   })
 
+  // Issue 12 item 6: no stray language. The English UI shows no Chinese (except the name of
+  // the Chinese option itself); the Chinese UI no English phrase (two English words in a row:
+  // a tail such as "/ not running…"; single names such as PDF, WPS/Word or DOCX are fine).
+  it('hold no text of the other language', () => {
+    const cjk = /[\u3400-\u9fff]/
+    const allowedChinese = new Set(['app.languageZh', 'live.settings.languageZh'])
+    const chineseInEnglish = [...enLeaves].filter(([key, text]) => !allowedChinese.has(key) && cjk.test(text))
+    expect(chineseInEnglish).toEqual([])
+    const englishInChinese = [...zh].filter(([, text]) => /[A-Za-z]{2,}[ ,.'-]+[a-z]{3,}/.test(text))
+    expect(englishInChinese).toEqual([])
+  })
+
+  it('use the measures\' terms (亮牌, 黄牌, 红牌; not 警告牌)', () => {
+    expect([...zh].filter(([, text]) => text.includes('警告牌'))).toEqual([])
+  })
+
   it('contain no stray vue-i18n syntax (@ starts a linked message, | a plural)', () => {
     for (const [key, text] of [...zh, ...enLeaves]) {
       expect(text, key).not.toMatch(/[@|]/)

@@ -46,7 +46,7 @@ export default {
   dispatchNone: 'Not run yet',
   dispatchSummary: '{at}: auto {auto}, escalations {esc}, sent {sent}, failed {failed}, receipts {receipts}, missing numbers {missing}',
   quietNow: 'Quiet hours now',
-  contactsHint: 'One per line: department code,role,name,mobile (role: 承办人 / 科室负责人 / 分管领导). Checked as a whole: one bad line imports nothing.',
+  contactsHint: 'One per line: department code,role,name,mobile (role: handler / section_chief / leader_in_charge). Checked as a whole: one bad line imports nothing.',
   importText: 'Lines to import',
   import: 'Import',
   imported: '{added} added, {updated} updated',

@@ -58,7 +58,7 @@ export default {
   delete: '删除',
   confirmDelete: '删除此联系人？',
   missingTitle: '缺少手机号码的承办人（{n}）',
-  openCards: '在办警告牌',
+  openCards: '在办亮牌',
   fillMissing: '填入导入框（补上号码后导入）',
   none: '通讯录为空',
   smsTitle: '短信记录',
