@@ -59,7 +59,9 @@ async fn wait_contains(c: &Client, css: &str, needle: &str) -> String {
 }
 
 fn assert_files(text: &str) {
-    // The list items' texts may come joined: split after ".docx".
+    // The list items' texts may come joined: split after ".docx" (each item also holds its
+    // 打开 button).
+    let text = &text.replace("打开", "");
     let cut = text.find(".docx").map(|i| i + 5).expect("a .docx path");
     let (docx, pdf) = (text[..cut].trim(), text[cut..].trim());
     assert!(docx.ends_with(".docx") && pdf.ends_with(".pdf"), "{text}");
@@ -134,6 +136,7 @@ async fn yellow_card_to_issued_letter_and_red_card_approved_notice_issued() {
     );
     screenshot(&c, "letters-case-yellow").await;
     // The letter as issued: the centre's facts, no gap, no demo value (Art. B7).
+    let files = files.replace("打开", "");
     let pdf = files[files.find(".docx").unwrap() + 5..].trim().to_string();
     let out = std::process::Command::new("pdftotext")
         .args([&pdf, "-"])
