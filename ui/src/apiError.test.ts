@@ -37,6 +37,9 @@ describe('messageFor', () => {
     expect(messageFor('用户名或密码错误，或账户已停用 (bad credentials for "li")', 'zh-CN')).toBe('用户名或密码错误，或账户已停用')
     expect(messageFor('同步间隔 (sync_interval_secs) 须在 10–86400 秒之间，收到 1', 'zh-CN')).toBe('同步间隔 须在 10–86400 秒之间，收到 1')
     expect(messageFor('不在桌面应用中运行 / not running inside the desktop app', 'zh-CN')).toBe('不在桌面应用中运行')
+    expect(messageFor('未配置短信网关：请配置后再发送；当前可登记电话通知。/ No SMS gateway is configured.', 'zh-CN')).toBe(
+      '未配置短信网关：请配置后再发送；当前可登记电话通知。',
+    )
     expect(messageFor('无法连接短信平台 (cannot reach the SMS gateway after 3 attempts): timed out', 'zh-CN')).toBe('无法连接短信平台: timed out')
   })
   it('keeps what is not a gloss', () => {

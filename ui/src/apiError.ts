@@ -68,10 +68,9 @@ export function messageFor(message: string, locale: string): string {
   let out = message.replace(/\s*\(([^()]*)\)/g, (whole, inner: string) =>
     CJK.test(inner) || !LATIN.test(inner) || /[/\\]/.test(inner) ? whole : '',
   )
-  const slash = out.lastIndexOf(' / ')
-  if (slash > 0) {
-    const tail = out.slice(slash + 3)
-    if (LATIN.test(tail) && !CJK.test(tail) && CJK.test(out.slice(0, slash))) out = out.slice(0, slash)
+  const tail = /\s*\/\s+([^/]*)$/.exec(out)
+  if (tail && LATIN.test(tail[1]) && !CJK.test(tail[1]) && CJK.test(out.slice(0, tail.index))) {
+    out = out.slice(0, tail.index)
   }
   return out.trim()
 }
