@@ -280,9 +280,15 @@ async fn every_case_dialog_shows_its_error_in_place_and_keeps_what_was_typed() {
     .await;
     // Issue 12 items 5, 6: what was recorded is shown on the case, and the history is in
     // words, naming the leader who approved as well as the officer who carried it.
-    let shown = wait_text(&c, "[data-testid=red-detail-findings]", 20, |t| !t.is_empty()).await;
+    let shown = wait_text(&c, "[data-testid=red-detail-findings]", 20, |t| {
+        !t.is_empty()
+    })
+    .await;
     assert_eq!(shown.trim(), findings);
-    let opinion = wait_text(&c, "[data-testid=red-detail-opinion]", 20, |t| !t.is_empty()).await;
+    let opinion = wait_text(&c, "[data-testid=red-detail-opinion]", 20, |t| {
+        !t.is_empty()
+    })
+    .await;
     assert_eq!(opinion.trim(), "同意立案调查");
     let history = c
         .execute(
@@ -292,8 +298,67 @@ async fn every_case_dialog_shows_its_error_in_place_and_keeps_what_was_typed() {
         .await
         .unwrap();
     let history = history.as_str().unwrap_or_default().to_string();
-    assert!(history.contains("领导批准") && history.contains("li 审批"), "{history}");
-    assert!(!history.contains("approve") && !history.contains("notice_issued"), "codes: {history}");
+    assert!(
+        history.contains("领导批准") && history.contains("li 审批"),
+        "{history}"
+    );
+    assert!(
+        !history.contains("approve") && !history.contains("notice_issued"),
+        "codes: {history}"
+    );
     screenshot(&c, "dialog-errors-done").await;
+
+    // ---- The English UI (issue 12 item 6): no Chinese in the role tag, the case's labels and
+    // coded values, its timeline events and versions, the matter's state and history.
+    click(&c, ".topbar__lang .el-radio-button:nth-child(2)").await;
+    wait_text(&c, "[data-testid=current-role]", 20, |t| {
+        t.trim() == "Officer"
+    })
+    .await;
+    let texts = |css: &'static str| {
+        let c = c.clone();
+        async move {
+            let v = c
+                .execute(
+                    "return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent.trim()).join('\\n')",
+                    vec![css.into()],
+                )
+                .await
+                .unwrap();
+            v.as_str().unwrap_or_default().to_string()
+        }
+    };
+    let cjk = |s: &str| s.chars().any(|ch| ('\u{3400}'..='\u{9fff}').contains(&ch));
+    for css in [
+        "[data-testid=case-facts] th",
+        // A step's own name comes from the feed (data, not UI text).
+        "[data-testid=case-timeline] tbody tr:not([data-kind=step]) td:first-child",
+        "[data-testid=case-versions] tbody td:nth-child(4)",
+        "[data-testid=red-state]",
+        "[data-testid=red-history-line]",
+        "[data-testid=red-details] dt",
+    ] {
+        let text = texts(css).await;
+        assert!(!text.is_empty(), "nothing at {css}");
+        // A step's own name comes from the feed (Chinese data, not UI text).
+        let ui: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("承办") && !l.starts_with("审核"))
+            .collect();
+        assert!(
+            !ui.iter().any(|l| cjk(l)),
+            "Chinese in the English UI at {css}: {text}"
+        );
+    }
+    let facts = texts("[data-testid=case-facts] td").await;
+    assert!(
+        facts.contains("Promised-time") || facts.contains("Immediate"),
+        "{facts}"
+    );
+    assert!(
+        facts.contains("working days") && !facts.contains("个工作日"),
+        "{facts}"
+    );
+    screenshot(&c, "case-english").await;
     c.close().await.unwrap();
 }

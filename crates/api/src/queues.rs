@@ -215,15 +215,22 @@ pub struct CaseDetail {
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct CaseFact {
+    /// Stable name of the fact (`case_no`, `case_type`, …): the page labels it in its language.
+    pub key: String,
+    /// Chinese label (GB/T 39046 wording).
     pub label: String,
+    /// The value as read; for a coded field (办件类型, 办件状态, …) its Chinese name.
     pub value: String,
+    /// The code of a coded field (GB/T 39046), for the page's own label of it.
+    pub code: Option<String>,
 }
 
 /// One event or step. `ended_at` set for intervals (steps, 补正, 特别程序).
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 pub struct TimelineEvent {
-    /// application, acceptance, rejection, step, correction, special_procedure, extension,
-    /// completion, withdrawal.
+    /// application, acceptance, rejection, step, correction, special_procedure (hearing,
+    /// inspection, appraisal), extension (with a limit), extension_open (no limit: paused),
+    /// completion, withdrawal. `label` is Chinese; a step's is its name from the feed.
     pub kind: String,
     pub label: String,
     #[ts(type = "number")]
@@ -233,6 +240,8 @@ pub struct TimelineEvent {
     pub detail: Option<String>,
     /// A pause of the clock (补正, kind-B special procedure): shaded on the timeline.
     pub pause: bool,
+    /// An extension's added time limit (working days), for `extension`.
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]

@@ -44,11 +44,18 @@ fn fmt_time(t: &Timestamp) -> String {
 }
 
 /// A code with its name from the national exchange format's code tables, e.g. `3 已受理`.
-fn coded(code: &str, names: &[(&str, &str)]) -> String {
-    match names.iter().find(|(c, _)| *c == code) {
-        Some((_, n)) => format!("{code} {n}"),
-        None => code.to_string(),
-    }
+/// A coded field's Chinese name (the code itself when unknown) and its code.
+fn coded(code: &str, names: &[(&str, &str)]) -> (String, Option<String>) {
+    let name = names
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, n)| n);
+    (name.to_string(), Some(code.to_string()))
+}
+
+/// A plain (uncoded) value.
+fn plain(v: String) -> (String, Option<String>) {
+    (v, None)
 }
 
 const CASE_TYPES: &[(&str, &str)] = &[("1", "即办件"), ("2", "承诺件"), ("9", "其他")];
@@ -71,6 +78,14 @@ const CASE_STATUSES: &[(&str, &str)] = &[
 ];
 const APPLICANT_KINDS: &[(&str, &str)] = &[("1", "自然人"), ("2", "法人")];
 const SOURCES: &[(&str, &str)] = &[("1", "窗口"), ("2", "网上")];
+
+fn outcome_code(o: &jiancha_protocol::Outcome) -> &'static str {
+    match o {
+        jiancha_protocol::Outcome::Approved => "approved",
+        jiancha_protocol::Outcome::Conditional => "conditional",
+        jiancha_protocol::Outcome::Rejected => "rejected",
+    }
+}
 
 fn outcome(o: &jiancha_protocol::Outcome) -> String {
     match o {
@@ -214,50 +229,105 @@ fn facts(db: &Db, c: &Case) -> Result<Vec<CaseFact>, ApiError> {
         format!("{} {unit}", l.value)
     };
     let mut f = vec![
-        ("办件编号", c.id.clone()),
-        ("事项名称", c.item_name.clone()),
-        ("实施编码", c.item_code.clone()),
+        ("case_no", "办件编号", plain(c.id.clone())),
+        ("item_name", "事项名称", plain(c.item_name.clone())),
+        ("item_code", "实施编码", plain(c.item_code.clone())),
         (
+            "department",
             "实施机构",
-            dept.as_ref()
-                .map(|(n, r)| format!("{n}（{r}）"))
-                .unwrap_or_else(|| c.department_id.clone()),
+            plain(
+                dept.as_ref()
+                    .map(|(n, r)| format!("{n}（{r}）"))
+                    .unwrap_or_else(|| c.department_id.clone()),
+            ),
         ),
-        ("办件类型", coded(&json_text(&c.case_type), CASE_TYPES)),
-        ("办件状态", coded(&json_text(&c.status), CASE_STATUSES)),
-        ("行政区划", c.region_code.clone()),
-        ("承诺时限", limit(&c.promised_limit)),
-        ("法定时限", limit(&c.statutory_limit)),
-        ("申请时间", fmt_time(&c.application.applied_at)),
+        (
+            "case_type",
+            "办件类型",
+            coded(&json_text(&c.case_type), CASE_TYPES),
+        ),
+        (
+            "status",
+            "办件状态",
+            coded(&json_text(&c.status), CASE_STATUSES),
+        ),
+        ("region", "行政区划", plain(c.region_code.clone())),
+        (
+            "promised_limit",
+            "承诺时限",
+            // The unit (G working days, Z calendar days) as the code: the page words it.
+            (
+                limit(&c.promised_limit),
+                Some(json_text(&c.promised_limit.unit)),
+            ),
+        ),
+        (
+            "statutory_limit",
+            "法定时限",
+            // The unit (G working days, Z calendar days) as the code: the page words it.
+            (
+                limit(&c.statutory_limit),
+                Some(json_text(&c.statutory_limit.unit)),
+            ),
+        ),
+        (
+            "applied_at",
+            "申请时间",
+            plain(fmt_time(&c.application.applied_at)),
+        ),
     ];
     if c.classified {
-        f.push(("申请人", "（涉密，不显示）".to_string()));
+        f.push(("applicant", "申请人", plain("（涉密，不显示）".to_string())));
     } else {
-        f.push(("申请人", c.application.applicant_name.clone()));
         f.push((
+            "applicant",
+            "申请人",
+            plain(c.application.applicant_name.clone()),
+        ));
+        f.push((
+            "applicant_kind",
             "申请人类型",
             coded(&c.application.applicant_kind, APPLICANT_KINDS),
         ));
     }
-    f.push(("申请来源", coded(&c.application.source, SOURCES)));
+    f.push(("source", "申请来源", coded(&c.application.source, SOURCES)));
     if let Some(a) = &c.acceptance {
-        f.push(("受理时间", fmt_time(&a.accepted_at)));
-        f.push(("受理人", a.accepted_by.clone()));
-        f.push(("受理文书编号", a.document_no.clone()));
+        f.push(("accepted_at", "受理时间", plain(fmt_time(&a.accepted_at))));
+        f.push(("accepted_by", "受理人", plain(a.accepted_by.clone())));
+        f.push((
+            "acceptance_doc",
+            "受理文书编号",
+            plain(a.document_no.clone()),
+        ));
         if let Some(p) = &a.promised_at {
-            f.push(("承诺办结时间", fmt_time(p)));
+            f.push(("promised_at", "承诺办结时间", plain(fmt_time(p))));
         }
     }
     if let Some(d) = &c.completion {
-        f.push(("办结时间", fmt_time(&d.completed_at)));
-        f.push(("办结人", d.handler.clone()));
-        f.push(("办结结果", outcome(&d.outcome)));
+        f.push(("completed_at", "办结时间", plain(fmt_time(&d.completed_at))));
+        f.push(("completed_by", "办结人", plain(d.handler.clone())));
+        f.push((
+            "outcome",
+            "办结结果",
+            (outcome(&d.outcome), Some(outcome_code(&d.outcome).into())),
+        ));
     }
-    f.push(("涉密", if c.classified { "是" } else { "否" }.to_string()));
+    let secret = if c.classified {
+        ("是", "yes")
+    } else {
+        ("否", "no")
+    };
+    f.push((
+        "classified",
+        "涉密",
+        (secret.0.to_string(), Some(secret.1.to_string())),
+    ));
     Ok(f.into_iter()
-        .map(|(l, v)| CaseFact {
+        .map(|(k, l, (v, code))| CaseFact {
+            key: k.to_string(),
             label: l.to_string(),
             value: v,
+            code,
         })
         .collect())
 }
@@ -277,6 +347,7 @@ fn ev(
         ended_at,
         detail,
         pause,
+        limit: None,
     }
 }
 
@@ -350,18 +421,25 @@ fn timeline(c: &Case) -> Vec<TimelineEvent> {
             }
             .to_string()
         };
-        t.push(ev(
-            if extension {
-                "extension"
-            } else {
-                "special_procedure"
-            },
+        let kind = match (extension, p.kind) {
+            (true, _) => "extension",
+            (false, SpecialKind::Extension) => "extension_open",
+            (false, SpecialKind::Other) => "special_procedure",
+        };
+        let mut e = ev(
+            kind,
             &label,
             ts(&p.started_at),
             p.ended_at.as_ref().map(ts),
             (!mask).then(|| p.reason.clone()),
             !extension,
-        ));
+        );
+        e.limit = if extension {
+            p.limit.map(|l| l.value)
+        } else {
+            None
+        };
+        t.push(e);
     }
     if let Some(d) = &c.completion {
         t.push(ev(

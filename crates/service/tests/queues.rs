@@ -249,9 +249,24 @@ fn case_detail_shows_clock_timeline_and_signals() {
         .facts
         .iter()
         .any(|f| f.label == "办件编号" && f.value == row.case_id));
-    // Codes are shown with their names (GB/T 39046 code tables), e.g. "3 已受理".
-    let status = d.facts.iter().find(|f| f.label == "办件状态").unwrap();
-    assert!(!status.value.is_ascii(), "{}", status.value);
+    // Coded fields carry their name (GB/T 39046 code tables), e.g. 已受理, and the code for
+    // the page's own label; no raw "3" and no "3 已受理" (issue 12 item 6).
+    let status = d.facts.iter().find(|f| f.key == "status").unwrap();
+    assert_eq!(status.label, "办件状态");
+    assert!(
+        !status.value.is_empty() && !status.value.chars().any(|c| c.is_ascii_digit()),
+        "{}",
+        status.value
+    );
+    assert!(
+        status
+            .code
+            .as_deref()
+            .is_some_and(|c| c.parse::<u32>().is_ok()),
+        "{status:?}"
+    );
+    let keys: std::collections::HashSet<&str> = d.facts.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(keys.len(), d.facts.len(), "fact keys are unique");
 }
 
 /// Issue 12 item 8: a paused card showed a countdown computed from a deadline that moves while

@@ -5,11 +5,16 @@
  */
 export type TimelineEvent = { 
 /**
- * application, acceptance, rejection, step, correction, special_procedure, extension,
- * completion, withdrawal.
+ * application, acceptance, rejection, step, correction, special_procedure (hearing,
+ * inspection, appraisal), extension (with a limit), extension_open (no limit: paused),
+ * completion, withdrawal. `label` is Chinese; a step's is its name from the feed.
  */
 kind: string, label: string, at: number, ended_at: number | null, detail: string | null, 
 /**
  * A pause of the clock (补正, kind-B special procedure): shaded on the timeline.
  */
-pause: boolean, };
+pause: boolean, 
+/**
+ * An extension's added time limit (working days), for `extension`.
+ */
+limit: number | null, };

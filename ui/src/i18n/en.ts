@@ -142,6 +142,33 @@ const en: MessageSchema = {
     },
   },
   caseView: {
+    // Issue 12 item 6: the case's facts, coded values and events in the page's language.
+    factLabels: {
+      case_no: 'Case number', item_name: 'Item', item_code: 'Item code', department: 'Department',
+      case_type: 'Case type', status: 'Status', region: 'Region', promised_limit: 'Promised limit',
+      statutory_limit: 'Statutory limit', applied_at: 'Applied', applicant: 'Applicant', applicant_kind: 'Applicant type',
+      source: 'Channel', accepted_at: 'Accepted', accepted_by: 'Accepted by', acceptance_doc: 'Acceptance document',
+      promised_at: 'Promised completion', completed_at: 'Completed', completed_by: 'Completed by', outcome: 'Outcome',
+      classified: 'Classified',
+    },
+    codes: {
+      case_type: { '1': 'Immediate', '2': 'Promised-time', '9': 'Other' },
+      status: {
+        '1': 'Received', '2': 'Withdrawn by the centre', '3': 'Accepted', '4': 'Not accepted', '5': 'Refused', '6': 'Correction (start)',
+        '7': 'Correction (end)', '8': 'Processing started', '9': 'Special procedure (start)', '10': 'Special procedure (end)',
+        '11': 'Completed (approved)', '12': 'Completed (conditional)', '13': 'Completed (rejected)', '14': 'Withdrawn',
+      },
+      applicant_kind: { '1': 'Person', '2': 'Legal entity' },
+      source: { '1': 'Counter', '2': 'Online' },
+      outcome: { approved: 'Approved', conditional: 'Conditionally approved', rejected: 'Rejected' },
+      classified: { yes: 'Yes', no: 'No' },
+    },
+    limitUnits: { G: '{n} working days', Z: '{n} calendar days' },
+    events: {
+      application: 'Application', acceptance: 'Acceptance', rejection: 'Refusal', correction: 'Correction (clock paused)',
+      special_procedure: 'Special procedure (hearing, inspection, appraisal)', extension: 'Extension (+{limit})',
+      extension_open: 'Extension, no limit (clock paused)', completion: 'Completion', withdrawal: 'Withdrawal',
+    },
     searchPlaceholder: 'Type a case no. and press Enter (/)',
     open: 'Open',
     none: 'Type a case number, or press Enter on a row of the warning, yellow or red queue.',

@@ -3,6 +3,7 @@ import zhCN from './zh-CN'
 import en from './en'
 import { SCREEN_KEYS } from '../screens'
 import { ERROR_CODES } from '../apiError'
+import { ENGLISH_CODE_LABELS } from './codes'
 import { storedLanguage, DEFAULT_LANGUAGE } from './index'
 
 type Tree = { [key: string]: string | Tree }
@@ -43,6 +44,7 @@ describe('i18n messages', () => {
     const allowedChinese = new Set(['app.languageZh', 'live.settings.languageZh'])
     const chineseInEnglish = [...enLeaves].filter(([key, text]) => !allowedChinese.has(key) && cjk.test(text))
     expect(chineseInEnglish).toEqual([])
+    expect(ENGLISH_CODE_LABELS.filter((l) => cjk.test(l))).toEqual([])
     const englishInChinese = [...zh].filter(([, text]) => /[A-Za-z]{2,}[ ,.'-]+[a-z]{3,}/.test(text))
     expect(englishInChinese).toEqual([])
   })

@@ -145,6 +145,33 @@ const zhCN = {
     },
   },
   caseView: {
+    // Issue 12 item 6: the case's facts, coded values and events in the page's language.
+    factLabels: {
+      case_no: '办件编号', item_name: '事项名称', item_code: '实施编码', department: '实施机构',
+      case_type: '办件类型', status: '办件状态', region: '行政区划', promised_limit: '承诺时限',
+      statutory_limit: '法定时限', applied_at: '申请时间', applicant: '申请人', applicant_kind: '申请人类型',
+      source: '申请来源', accepted_at: '受理时间', accepted_by: '受理人', acceptance_doc: '受理文书编号',
+      promised_at: '承诺办结时间', completed_at: '办结时间', completed_by: '办结人', outcome: '办结结果',
+      classified: '涉密',
+    },
+    codes: {
+      case_type: { '1': '即办件', '2': '承诺件', '9': '其他' },
+      status: {
+        '1': '已接件', '2': '已撤件', '3': '已受理', '4': '不受理', '5': '不予受理', '6': '补正（开始）',
+        '7': '补正（结束）', '8': '部门开始办理', '9': '特别程序（开始）', '10': '特别程序（结束）',
+        '11': '办结（通过）', '12': '办结（容缺通过）', '13': '办结（不通过）', '14': '撤回',
+      },
+      applicant_kind: { '1': '自然人', '2': '法人' },
+      source: { '1': '窗口', '2': '网上' },
+      outcome: { approved: '通过', conditional: '容缺通过', rejected: '不通过' },
+      classified: { yes: '是', no: '否' },
+    },
+    limitUnits: { G: '{n} 个工作日', Z: '{n} 个自然日' },
+    events: {
+      application: '申请', acceptance: '受理', rejection: '不予受理', correction: '补正（暂停计时）',
+      special_procedure: '特别程序（听证、检验、鉴定等）', extension: '延长审批（+{limit}）',
+      extension_open: '延长审批（未定期限，暂停计时）', completion: '办结', withdrawal: '撤回',
+    },
     searchPlaceholder: '输入办件编号后按 Enter（/）',
     open: '打开',
     none: '请输入办件编号，或从预警、黄牌、红牌队列中按 Enter 打开案件。',

@@ -693,7 +693,13 @@ fn workflow_stamps_and_letter_dates_follow_the_feed_clock_the_session_the_wall_c
 fn a_letter_with_a_gap_is_neither_numbered_nor_issued() {
     let mut t = setup_bare();
     let card = take_up_signal_card(&t.svc, &mut t.officer, "XK-1", "yellow", now()).unwrap();
-    let d = draft_admonition(&t.svc, &mut t.officer, std::slice::from_ref(&card.id), now()).unwrap();
+    let d = draft_admonition(
+        &t.svc,
+        &mut t.officer,
+        std::slice::from_ref(&card.id),
+        now(),
+    )
+    .unwrap();
     assert_eq!(
         d.addressee, "新城市市场监督管理局",
         "主送 defaults to the unit"
