@@ -57,6 +57,20 @@ export default {
     adminOnly: 'Only an administrator manages accounts.',
   },
   auditView: {
+    // Issue 12 item 6: an entry's action in words (`group.action`; a workflow step's action is
+    // named by letters.steps).
+    groups: {
+      admonition: 'Admonition', redcard: 'Red-card matter', card: 'Card', notice: 'Warning notice', measure: 'Measure',
+      auth: 'Sign-in', accounts: 'Accounts', settings: 'Settings', calendar: 'Calendar',
+    },
+    actions: {
+      sign_in: 'Signed in', sign_in_failed: 'Sign-in failed', sign_out: 'Signed out', unlock: 'Unlocked', unlock_failed: 'Unlock failed',
+      approval_verified: 'Leader confirmed', approval_failed: 'Leader confirmation failed', approval_not_leader: 'Confirmation by a non-leader refused',
+      create: 'Created', manage: 'Managed', set_active: 'Enabled/disabled', set_password: 'Password reset', set: 'Changed',
+      edit: 'Edited', edit_day: 'Day edited', import: 'Imported', register_signal: 'Signal card registered', raise: 'Card raised',
+      relieve: 'Exempted/revoked', exempt: 'Exempted', revoke: 'Revoked', record: 'Recorded', record_call: 'Phone call recorded',
+      mark_sent: 'SMS sent', mark_delivered: 'SMS delivered', mark_failed: 'SMS failed',
+    },
     title: 'Audit log',
     hint: 'Every workflow action, sign-in and setting change appends an entry; entries are hash-chained, so verify finds any edit, removal or insertion.',
     verify: 'Verify',

@@ -58,6 +58,20 @@ export default {
     adminOnly: '只有系统管理员可以管理账户。',
   },
   auditView: {
+    // Issue 12 item 6: an entry's action in words (`组.动作`; a workflow step's action is
+    // named by letters.steps).
+    groups: {
+      admonition: '效能告诫书', redcard: '红牌调查', card: '亮牌', notice: '预警通知', measure: '问责措施',
+      auth: '登录', accounts: '账户', settings: '设置', calendar: '日历',
+    },
+    actions: {
+      sign_in: '登录', sign_in_failed: '登录失败', sign_out: '退出登录', unlock: '解锁', unlock_failed: '解锁失败',
+      approval_verified: '领导确认', approval_failed: '领导确认失败', approval_not_leader: '非领导账户确认被拒',
+      create: '新建', manage: '管理', set_active: '启用/停用', set_password: '重置密码', set: '修改',
+      edit: '修改', edit_day: '修改单日', import: '导入', register_signal: '登记信号牌', raise: '人工发牌',
+      relieve: '免责/撤销', exempt: '免责', revoke: '撤销', record: '登记', record_call: '登记电话通知',
+      mark_sent: '短信已发送', mark_delivered: '短信已送达', mark_failed: '短信发送失败',
+    },
     title: '审计日志',
     hint: '每项流程操作、登录与设置修改都追加一条记录，记录之间以哈希链相连；任何修改、删除或插入都会被“验证”发现。',
     verify: '验证',
