@@ -193,7 +193,10 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         actions.iter().any(|a| a == "账户 · 新建"),
         "audit: {actions:?}"
     );
-    assert!(!actions.iter().any(|a| a.contains('.')), "a raw code: {actions:?}");
+    assert!(
+        !actions.iter().any(|a| a.contains('.')),
+        "a raw code: {actions:?}"
+    );
     click(&c, "[data-testid=audit-verify]").await;
     let result = text_of(&c, "[data-testid=audit-result]").await;
     assert!(result.contains("哈希链完整"), "verify: {result}");

@@ -237,5 +237,34 @@ async fn calendar_shows_national_day_and_records_an_edit_with_its_reason() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     screenshot(&c, "calendar-import-dialog").await;
+
+    // Issue 12 item 1: a file Rust refuses (not holiday-cn JSON) is refused in the dialog,
+    // naming what is wrong; the dialog stays open with the reason typed; nothing is stored.
+    let dir = std::env::temp_dir().join(format!("jiancha-e2e-cal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("2027.json");
+    std::fs::write(&bad, br#"{"year": 2027, "days": "not a list"}"#).unwrap();
+    c.find(Locator::Css("[data-testid=import-file]"))
+        .await
+        .unwrap()
+        .send_keys(&bad.display().to_string())
+        .await
+        .unwrap();
+    support::type_into_element(&reason, "E2E 国办发明电〔2026〕1号")
+        .await
+        .unwrap();
+    support::click(&c, "[data-testid=import-submit]").await;
+    let err = support::wait_text(&c, "[data-testid=import-error]", 20, |t| !t.is_empty()).await;
+    assert!(err.contains("输入有误") || err.contains("2027"), "{err}");
+    assert!(
+        reason.is_displayed().await.unwrap(),
+        "the dialog closed on a refusal"
+    );
+    assert_eq!(
+        reason.prop("value").await.unwrap().unwrap_or_default(),
+        "E2E 国办发明电〔2026〕1号"
+    );
+    screenshot(&c, "calendar-import-error").await;
+    let _ = std::fs::remove_dir_all(&dir);
     c.close().await.unwrap();
 }
