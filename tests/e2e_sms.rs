@@ -66,7 +66,43 @@ async fn a_warning_sms_goes_through_the_gateway_and_is_shown_delivered_on_the_ca
     // A test SMS goes out at once.
     type_into(&c, "[data-testid=notice-test-phone]", "13800000009").await;
     click(&c, "[data-testid=notice-test-send]").await;
-    wait_text(&c, ".el-message--success", 20, |t| t.contains("测试短信")).await;
+    // Sent: a success toast; refused: the reason by the button (never both, never neither).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        // Read as textContent: the toasts sit in the top bar, where WebKitWebDriver's
+        // visible-text rules can report an empty text for a toast that is on screen.
+        let toasts = c
+            .execute(
+                "return [...document.querySelectorAll('.el-message--success')].map((m) => m.textContent).join('|')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if toasts.as_str().unwrap_or_default().contains("测试短信") {
+            break;
+        }
+        if let Ok(el) = c
+            .find(Locator::Css("[data-testid=notice-test-error]"))
+            .await
+        {
+            let why = el.text().await.unwrap_or_default();
+            screenshot(&c, "settings-notices-test-refused").await;
+            panic!("the test SMS was refused: {why}");
+        }
+        if std::time::Instant::now() > deadline {
+            screenshot(&c, "settings-notices-test-silent").await;
+            let state = c
+                .execute(
+                    "const b = document.querySelector('[data-testid=notice-test-send]'); \
+                     return [b && b.disabled, [...document.querySelectorAll('.el-message')].map((m) => m.textContent)]",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            panic!("the test SMS: no answer in 20 s (disabled, toasts): {state}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     screenshot(&c, "settings-notices").await;
 
     // 通讯录: a bad line is refused by Rust, naming the line; nothing is stored.

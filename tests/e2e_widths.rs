@@ -237,6 +237,11 @@ async fn every_width_keeps_case_numbers_whole_and_the_case_screen_grows() {
             "at {w}: {checked} cells, {cases} case numbers"
         );
         assert!(bad.is_empty(), "at {w}×{h} truncated: {bad:?}");
+        let clipped = support::clipped_placeholders(&c).await;
+        assert!(
+            clipped.is_empty(),
+            "at {w}×{h} the queue's placeholders are cut: {clipped:?}"
+        );
         screenshot(&c, &format!("widths-queue-{w}")).await;
 
         // A toast (a date Rust refuses: both the page and the counts fail) sits in the top
@@ -256,6 +261,21 @@ async fn every_width_keeps_case_numbers_whole_and_the_case_screen_grows() {
         actions.push(size_of(&c, "[data-testid=case-actions]").await);
         boxes.push(size_of(&c, "[data-testid=admonition-body]").await);
         screenshot(&c, &format!("widths-case-{w}")).await;
+        let clipped = support::clipped_placeholders(&c).await;
+        assert!(
+            clipped.is_empty(),
+            "at {w}×{h} the case's placeholders are cut: {clipped:?}"
+        );
+
+        // 文书: its filter bar's placeholders fit too.
+        click(&c, "[data-testid=nav-letters]").await;
+        wait_for(&c, "[data-testid=letters-screen]").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let clipped = support::clipped_placeholders(&c).await;
+        assert!(
+            clipped.is_empty(),
+            "at {w}×{h} 文书's placeholders are cut: {clipped:?}"
+        );
 
         // 同步: the department whose data stopped (the demo city plants one) is highlighted.
         click(&c, "[data-testid=nav-sync]").await;

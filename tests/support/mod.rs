@@ -580,3 +580,30 @@ pub async fn assert_apart(c: &Client, a: &str, b: &str) {
         .expect("script ran");
     assert_eq!(v.as_str(), Some("apart"), "`{a}` and `{b}` overlap");
 }
+
+/// The visible inputs whose placeholder does not fit their box (issue 12 item 9: a placeholder
+/// cut off mid-word tells the officer nothing), as "placeholder (text px > box px)". Measured
+/// with the input's own font on a canvas; an input holding a value is skipped.
+pub async fn clipped_placeholders(c: &Client) -> Vec<String> {
+    let script = r#"
+        const ctx = document.createElement('canvas').getContext('2d');
+        const out = [];
+        for (const el of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
+            if (el.offsetParent === null || el.value || !el.placeholder) continue;
+            const cs = getComputedStyle(el);
+            ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+            const text = ctx.measureText(el.placeholder).width;
+            const box = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+            if (text > box + 1) out.push(`${el.placeholder} (${Math.round(text)} px > ${Math.round(box)} px)`);
+        }
+        return out;
+    "#;
+    let v = c.execute(script, vec![]).await.expect("script ran");
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -108,7 +108,7 @@ const zhCN = {
     dateRange: '亮牌日期',
     from: '开始 YYYY-MM-DD',
     to: '结束 YYYY-MM-DD',
-    search: '搜索办件编号、事项、申请人、经办人（/）',
+    search: '编号、事项、申请人、经办人（/）',
     searchFindings: '搜索说明或办件编号（/）',
     kind: '发现类型',
     includeResolved: '含已解除',
