@@ -54,6 +54,29 @@ async fn a_warning_sms_goes_through_the_gateway_and_is_shown_delivered_on_the_ca
     type_into(&c, "[data-testid=notice-quiet-night]", "24:00").await;
     click(&c, ".el-checkbox:has([data-testid=notice-workdays-only]), label[data-testid=notice-workdays-only]").await;
     type_into(&c, "[data-testid=notice-center-name]", "新城市电子监察中心").await;
+    // Issue 12 item 3: the centre's phone (printed on every letter) must be one; the refusal
+    // shows by 保存, names the field, and nothing is stored.
+    type_into(&c, "[data-testid=notice-contact-phone]", "abc-电话").await;
+    click(&c, "[data-testid=notice-save]").await;
+    let err = wait_text(&c, "[data-testid=notice-save-error]", 20, |t| !t.is_empty()).await;
+    assert!(
+        err.contains("联系电话") && err.contains("abc-电话"),
+        "{err}"
+    );
+    assert!(!err.contains("contact_phone"), "an English tail: {err}");
+    support::assert_apart(
+        &c,
+        "[data-testid=notice-save-error]",
+        "[data-testid=notice-save]",
+    )
+    .await;
+    screenshot(&c, "settings-notices-bad-phone").await;
+    let state = text_of(&c, "[data-testid=notice-configured]").await;
+    assert!(
+        state.contains("未配置"),
+        "stored despite the refusal: {state}"
+    );
+    type_into(&c, "[data-testid=notice-contact-phone]", "0991-1234567").await;
     click(&c, "[data-testid=notice-save]").await;
     wait_text(&c, "[data-testid=notice-configured]", 20, |t| {
         t.contains("已配置")
