@@ -226,6 +226,15 @@ pub struct Closure {
     pub withdrawn: bool,
 }
 
+/// An extension the clock did not apply: recorded when the yellow card was already up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LateExtension {
+    pub at: DateTime<FixedOffset>,
+    pub extension: Limit,
+    /// D as it stood (the extension did not move it).
+    pub deadline: NaiveDate,
+}
+
 /// The clock of a case at an instant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClockState {
@@ -250,6 +259,9 @@ pub struct ClockState {
     /// Number of special procedures that overran their cap, and the first of them.
     pub cap_overruns: u32,
     pub first_cap_overrun: Option<CapOverrun>,
+    /// Extensions recorded after the time limit ran out (Licensing Law Art. 42: granted within
+    /// it): ignored by the clock, each an integrity finding.
+    pub late_extensions: Vec<LateExtension>,
     /// False when a date the answer used lies outside the calendar's known years (the answer
     /// then assumed the ordinary week: provisional, 暂定).
     pub known: bool,
@@ -470,6 +482,7 @@ fn evaluate_sorted(
     let mut closed: Option<(i64, bool)> = None;
     let mut overruns = 0u32;
     let mut first_overrun: Option<CapOverrun> = None;
+    let mut late_extensions: Vec<LateExtension> = Vec::new();
     let mut earliest_day = acc_d;
     let mut latest_day = acc_d;
 
@@ -600,9 +613,29 @@ fn evaluate_sorted(
                 sync_freeze!(t);
             }
             EventKind::Extension(ext) => {
-                sim.extend(ext);
-                d = sim.deadline();
-                marks = sim.marks(d);
+                // Art. B5: a level reached stays reached, whatever happens next.
+                let now_level = if freeze_since.is_some() {
+                    frozen_level
+                } else {
+                    marks.level(t)
+                };
+                highest = highest.max(now_level);
+                // Licensing Law Art. 42: an extension (+N, with the head's approval) is granted
+                // *within* the time limit. One recorded once the limit has run out (the yellow
+                // card is up: 00:00 after D) moves nothing — a card cannot be laundered by a
+                // late extension (Arts. B5, B9) — and is itself an integrity finding
+                // (`extension_after_deadline`). Granted before D, it moves D as before.
+                if now_level < Level::Yellow {
+                    sim.extend(ext);
+                    d = sim.deadline();
+                    marks = sim.marks(d);
+                } else {
+                    late_extensions.push(LateExtension {
+                        at: ev.at,
+                        extension: ext,
+                        deadline: to_date(cal, d),
+                    });
+                }
             }
             EventKind::Completed | EventKind::Withdrawn => {
                 if freeze_since.is_none() {
@@ -745,6 +778,7 @@ fn evaluate_sorted(
         }),
         cap_overruns: overruns,
         first_cap_overrun: first_overrun,
+        late_extensions,
         known,
     })
 }

@@ -13,7 +13,7 @@ pub use chrono;
 pub use calendar::{AssetError, Calendar, DayOverride, Known, NaiveCalendar};
 pub use clock::{
     evaluate, CapOverrun, CaseClock, CaseEvent, ClockConfig, ClockError, ClockState, Closure,
-    EventKind, Level, Limit, PauseKind, PauseState, Signal, Unit,
+    EventKind, LateExtension, Level, Limit, PauseKind, PauseState, Signal, Unit,
 };
 pub use work::WorkCalendar;
 

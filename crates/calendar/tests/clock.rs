@@ -389,6 +389,62 @@ fn capped_pause_over_a_holiday_and_calendar_day_cap() {
     assert_eq!(s.pause.unwrap().cap_deadline, Some(d("2026-10-09")));
 }
 
+/// Issue 13 item 1 (Arts. B5, B9; Licensing Law Art. 42): a case already red, then "extended"
+/// by 10 days, stayed `normal` with `highest: normal` and later counted as done on time. An
+/// extension recorded once the limit has run out moves nothing and is reported; the level
+/// reached never goes down.
+#[test]
+fn a_late_extension_does_not_clear_a_card() {
+    let acc = "2026-11-02T09:00:00+08:00";
+    // D = 11-16; 11-20 is four working days past it.
+    let before = run(&case(acc, g(10), vec![]), "2026-11-20T10:00:00+08:00");
+    assert!(
+        matches!(before.signal, Signal::Yellow | Signal::Red),
+        "{:?}",
+        before.signal
+    );
+    let late = ev("2026-11-20T09:00:00+08:00", EventKind::Extension(g(10)));
+    let c = case(acc, g(10), vec![late]);
+    let s = run(&c, "2026-11-20T10:00:00+08:00");
+    assert_eq!(s.deadline, d("2026-11-16"), "a late extension moved D");
+    assert_eq!(s.signal, before.signal, "the card was cleared");
+    assert_eq!(s.highest, before.highest);
+    assert_eq!(s.late_extensions.len(), 1);
+    assert_eq!(s.late_extensions[0].deadline, d("2026-11-16"));
+    assert_eq!(s.late_extensions[0].extension, g(10));
+    // Completed later: not on time, its highest level kept.
+    let done = ev("2026-11-25T09:00:00+08:00", EventKind::Completed);
+    let c = case(acc, g(10), vec![late, done]);
+    let s = run(&c, "2026-11-26T10:00:00+08:00");
+    assert!(
+        matches!(s.signal, Signal::Done { on_time: false, highest } if highest >= before.highest),
+        "{:?}",
+        s.signal
+    );
+}
+
+/// Granted on D itself (the 预警 is up, no card yet), an extension moves D; the warning it had
+/// reached stays in `highest`.
+#[test]
+fn an_extension_on_the_last_day_moves_d_and_keeps_the_warning_reached() {
+    let acc = "2026-11-02T09:00:00+08:00";
+    let on_d = run(&case(acc, g(10), vec![]), "2026-11-16T08:00:00+08:00");
+    assert_eq!(on_d.signal, Signal::Warning);
+    let c = case(
+        acc,
+        g(10),
+        vec![ev("2026-11-16T09:00:00+08:00", EventKind::Extension(g(10)))],
+    );
+    let s = run(&c, "2026-11-16T10:00:00+08:00");
+    assert_eq!(s.deadline, d("2026-11-30"));
+    assert!(s.late_extensions.is_empty());
+    assert_eq!(
+        s.highest,
+        Level::Warning,
+        "the warning reached was forgotten"
+    );
+}
+
 #[test]
 fn extension_adds_days() {
     let c = case(

@@ -299,6 +299,24 @@ pub fn state_json(s: &ClockState, id: Option<&Value>) -> String {
             opt(c.ended_at, ts),
         ))
     ));
+    // Extensions recorded after the limit ran out: not applied (Licensing Law Art. 42).
+    let late: Vec<String> = s
+        .late_extensions
+        .iter()
+        .map(|e| {
+            format!(
+                "{{\"at\":{},\"days\":{},\"unit\":\"{}\",\"deadline\":\"{}\"}}",
+                ts(e.at),
+                e.extension.days,
+                match e.extension.unit {
+                    Unit::G => "G",
+                    Unit::Z => "Z",
+                },
+                e.deadline.format("%Y-%m-%d"),
+            )
+        })
+        .collect();
+    o.push_str(&format!(",\"late_extensions\":[{}]", late.join(",")));
     o.push('}');
     o
 }

@@ -223,3 +223,32 @@ fn stored_edits_change_answers() {
     assert_eq!(hist[0]["actor"], "张三");
     assert_eq!(hist[1]["year"], 2027);
 }
+
+/// Issue 13 item 1: `jiancha clock` on a case extended after its card: the card stays, D does
+/// not move, the late extension is listed, and a later completion is not on time.
+#[test]
+fn clock_on_a_case_extended_after_its_red_card() {
+    let ext = r#"{"at":"2026-11-20T09:00:00+08:00","type":"extension","days":10,"unit":"G"}"#;
+    let input = [
+        format!(r#"{{"id":"late","accepted_at":"2026-11-02T09:00:00+08:00","limit":{{"days":10,"unit":"G"}},"events":[{ext}]}}"#),
+        format!(r#"{{"id":"done","accepted_at":"2026-11-02T09:00:00+08:00","limit":{{"days":10,"unit":"G"}},"events":[{ext}],"completed_at":"2026-11-25T09:00:00+08:00"}}"#),
+    ]
+    .join("\n");
+    let (c, o, e) = jiancha(
+        &["clock", "batch", "--at", "2026-11-26T10:00:00+08:00"],
+        Some(&input),
+    );
+    assert_eq!(c, 0, "{e}");
+    let l: Vec<Value> = o.lines().map(json).collect();
+    assert_eq!(l[0]["deadline"], "2026-11-16", "{}", l[0]);
+    assert_eq!(l[0]["signal"], "red", "{}", l[0]);
+    assert_eq!(
+        l[0]["late_extensions"][0]["deadline"], "2026-11-16",
+        "{}",
+        l[0]
+    );
+    assert_eq!(l[0]["late_extensions"][0]["days"], 10, "{}", l[0]);
+    assert_eq!(l[1]["signal"], "done", "{}", l[1]);
+    assert_eq!(l[1]["on_time"], false, "{}", l[1]);
+    assert_eq!(l[1]["highest"], "red", "{}", l[1]);
+}

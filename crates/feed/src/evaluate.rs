@@ -82,7 +82,12 @@ pub fn case_clock(c: &Case, closed_at: Option<i64>) -> Option<CaseClock> {
     }
     for p in &c.special_procedures {
         match (p.kind, p.limit) {
-            // Kind A with a limit: an approved extension adds its days (feed-facts).
+            // Kind A with a limit: an extension (Licensing Law Art. 42, +N with the head's
+            // approval), not a capped pause. [decision, issue 13 item 1] feed-facts.md reports
+            // a provincial system that runs it as a capped pause; we follow Art. 42, which
+            // grants time *within* the limit: before D it adds its days to D; recorded once the
+            // yellow card is up it moves nothing (the clock's `late_extensions`; Arts. B5, B9: a
+            // card is never laundered). See docs/clock.md.
             (SpecialKind::Extension, Some(l)) => events.push(CaseEvent {
                 at: p.started_at.0,
                 kind: EventKind::Extension(limit(l)),
