@@ -222,6 +222,10 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         err.contains("用户名或密码错误") && !err.contains("bad credentials"),
         "{err}"
     );
+    assert!(
+        err.starts_with("输入有误"),
+        "a wrong password is a wrong input: {err}"
+    );
     support::assert_apart(
         &c,
         "[data-testid=sign-in-error]",

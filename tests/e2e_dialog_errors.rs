@@ -206,6 +206,7 @@ async fn every_case_dialog_shows_its_error_in_place_and_keeps_what_was_typed() {
     let msg = displayed_text(&c, "[data-testid=approval-error]").await;
     assert!(msg.contains("用户名或密码错误"), "{msg}");
     assert!(!msg.contains("bad credentials"), "an English tail: {msg}");
+    assert!(!msg.contains("需要登录"), "the officer is signed in: {msg}");
     support::assert_apart(
         &c,
         "[data-testid=approval-error]",

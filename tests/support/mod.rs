@@ -262,7 +262,7 @@ pub async fn sign_in_as_new_admin(c: &Client) {
     type_into(c, "[data-testid=setup-display-name]", "测试管理员").await;
     type_into(c, "[data-testid=setup-password]", E2E_ADMIN.1).await;
     type_into(c, "[data-testid=setup-password-again]", E2E_ADMIN.1).await;
-    click(c, "[data-testid=setup-submit]").await;
+    press_enter(c, "[data-testid=setup-password-again]").await;
     let who = wait_signed_in(c).await;
     assert_eq!(who.trim(), "测试管理员");
 }
@@ -272,22 +272,30 @@ pub async fn sign_in_as_new_admin(c: &Client) {
 /// any error the page shows.
 pub async fn wait_signed_in(c: &Client) -> String {
     let deadline = Instant::now() + Duration::from_secs(60);
+    // Read as textContent of the rendered element: WebKitWebDriver's visible-text rules can
+    // answer "" for text that is on screen (seen for the toasts in the top bar).
+    let script = r#"
+        const el = document.querySelector('[data-testid=current-user]');
+        return el && el.offsetParent !== null ? el.textContent.trim() : '';
+    "#;
     loop {
-        if let Ok(el) = c.find(Locator::Css("[data-testid=current-user]")).await {
-            if let Ok(t) = el.text().await {
-                if !t.trim().is_empty() {
-                    return t;
-                }
+        if let Ok(v) = c.execute(script, vec![]).await {
+            if let Some(t) = v.as_str().filter(|t| !t.is_empty()) {
+                return t.to_string();
             }
         }
         if Instant::now() > deadline {
-            let mut shown = Vec::new();
-            for css in [".el-message__content", ".el-form-item__error"] {
-                for el in c.find_all(Locator::Css(css)).await.unwrap_or_default() {
-                    shown.push(el.text().await.unwrap_or_default());
-                }
-            }
-            panic!("not signed in after 60 s; the page shows: {shown:?}");
+            // Everything the page says: error slots, toasts, which page is up.
+            let shown = c
+                .execute(
+                    "return [...document.querySelectorAll('.form-error, .el-message, .el-form-item__error, [data-testid$=-page], [data-testid=lock-screen]')] \
+                     .map((e) => (e.dataset.testid || e.className) + ': ' + e.textContent.trim().slice(0, 200))",
+                    vec![],
+                )
+                .await
+                .unwrap_or_default();
+            screenshot(c, "not-signed-in").await;
+            panic!("not signed in after 60 s; the page shows: {shown}");
         }
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
@@ -305,7 +313,10 @@ pub async fn sign_in(c: &Client, username: &str, password: &str) {
     wait_for(c, "[data-testid=sign-in-page]").await;
     type_into(c, "[data-testid=sign-in-username]", username).await;
     type_into(c, "[data-testid=sign-in-password]", password).await;
-    click(c, "[data-testid=sign-in-submit]").await;
+    // Enter in the password field submits the form as an officer does; unlike a click it does
+    // not depend on where the button is at that instant (the top bar's badges and toasts
+    // appear while the page settles).
+    press_enter(c, "[data-testid=sign-in-password]").await;
     wait_signed_in(c).await;
 }
 
@@ -606,4 +617,16 @@ pub async fn clipped_placeholders(c: &Client) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Presses Enter in the input at `css` (the element itself or the `<input>` inside it).
+pub async fn press_enter(c: &Client, css: &str) {
+    let el = wait_for(c, css).await;
+    let tag = el.tag_name().await.unwrap_or_default();
+    let el = if tag == "input" || tag == "textarea" {
+        el
+    } else {
+        el.find(Locator::Css("input")).await.unwrap()
+    };
+    el.send_keys("\u{E007}").await.unwrap();
 }

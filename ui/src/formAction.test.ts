@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mergeEdits, useFormAction } from './formAction'
+import { credentialError, mergeEdits, useFormAction } from './formAction'
 
 describe('useFormAction', () => {
   it('keeps the error of a failed action and answers false', async () => {
@@ -49,5 +49,13 @@ describe('mergeEdits', () => {
     mergeEdits(edits, seeded, 'b', { addressee: 'x', body: 'y' })
     mergeEdits(edits, seeded, 'b', { addressee: 'x2', body: 'y2' })
     expect(edits.b).toEqual({ addressee: 'x2', body: 'y2' })
+  })
+})
+
+describe('credentialError', () => {
+  it('reads a refused password as a wrong input, and leaves other errors alone', () => {
+    expect(credentialError({ code: 'unauthenticated', message: '用户名或密码错误' })).toEqual({ code: 'invalid_input', message: '用户名或密码错误' })
+    expect(credentialError({ code: 'forbidden', message: 'x' })).toEqual({ code: 'forbidden', message: 'x' })
+    expect(credentialError(null)).toBeNull()
   })
 })

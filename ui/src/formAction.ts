@@ -24,6 +24,12 @@ export function invalidInput(message: string): Promise<never> {
   return Promise.reject({ code: 'invalid_input', message } satisfies ApiError)
 }
 
+/** On a form where credentials are typed (sign-in, unlock, a leader's approval) a refusal of
+ * them is a wrong input, not "需要登录": the form is the sign-in. */
+export function credentialError(e: ApiError | null): ApiError | null {
+  return e && e.code === 'unauthenticated' ? { code: 'invalid_input', message: e.message } : e
+}
+
 export function useFormAction(): FormAction {
   const pending = ref(false)
   const error = ref<ApiError | null>(null)
