@@ -259,6 +259,36 @@ async fn roles_setup_accounts_sign_in_and_refusals() {
         "forbidden"
     );
 
+    // 修改密码 with a wrong current password: refused in the dialog, which stays open; the
+    // passwords typed are cleared (issue 12 item 1).
+    menu(&c, "menu-password", "[data-testid=pw-current]").await;
+    type_into(&c, "[data-testid=pw-current]", "not-my-password").await;
+    type_into(&c, "[data-testid=pw-next]", "officer-pass-2").await;
+    type_into(&c, "[data-testid=pw-again]", "officer-pass-2").await;
+    click(&c, "[data-testid=pw-submit]").await;
+    let err = support::wait_text(&c, "[data-testid=pw-error]", 20, |t| !t.is_empty()).await;
+    assert!(
+        err.starts_with("输入有误") && !err.contains("需要登录"),
+        "{err}"
+    );
+    assert_eq!(support::value_of(&c, "[data-testid=pw-current]").await, "");
+    support::assert_apart(&c, "[data-testid=pw-error]", "[data-testid=pw-submit]").await;
+    screenshot(&c, "auth-password-error").await;
+    c.execute(
+        "document.querySelector('[data-testid=pw-dialog] .el-dialog__headerbtn').click()",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while support::any_displayed(&c, "[data-testid=pw-current]").await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dialog did not close"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
     // An officer's 保存 in 设置 is refused, and says so by the button (issue 12 item 1).
     c.execute("window.location.hash = '#/settings'", vec![])
         .await

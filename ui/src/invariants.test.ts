@@ -32,6 +32,16 @@ describe('source invariants', () => {
     }
   })
 
+  // Issue 12 item 1: one mechanism for every form — `useFormAction` (pending state, the
+  // failure kept) and `<form-error>` (shown above the form's buttons); never a toast for a
+  // form's own failure.
+  it('every form reports its failure through useFormAction and FormError', () => {
+    for (const f of files.filter((f) => f.path.endsWith('.vue') && /<el-form[\s>]/.test(f.text))) {
+      expect(f.text, f.path).toMatch(/useFormAction\(\)/)
+      expect(f.text, f.path).toMatch(/<form-error\b/)
+    }
+  })
+
   it('only ipc.ts talks to Tauri', () => {
     const users = files.filter((f) => /from\s+['"]@tauri-apps\/api/.test(f.text)).map((f) => f.path)
     expect(users).toEqual(['ipc.ts'])
