@@ -91,14 +91,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let signals = match (args.no_evaluate, r.server_time) {
         (false, Some(at)) => {
             let mut db = jiancha_store::Db::open(&args.db)?;
-            let s = jiancha_feed::evaluate(
-                &mut db,
-                &calendar,
-                &jiancha_calendar::ClockConfig::default(),
-                at,
-                false,
-            )
-            .context("classifying the cases with the clock")?;
+            // The configured warning lead (Art. B5(1)), as the console's (issue 13 item 5).
+            let cfg = jiancha_service::settings::clock_config(&db)
+                .map_err(|e| anyhow::anyhow!("reading the warning lead: {}", e.message))?;
+            let s = jiancha_feed::evaluate(&mut db, &calendar, &cfg, at, false)
+                .context("classifying the cases with the clock")?;
             serde_json::json!({
                 "evaluated": s.evaluated, "normal": s.normal, "warning": s.warning,
                 "yellow": s.yellow, "red": s.red, "done": s.done,

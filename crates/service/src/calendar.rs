@@ -21,7 +21,9 @@ use jiancha_api::calendar::{
 };
 use jiancha_api::{ApiError, ErrorCode};
 use jiancha_calendar::chrono::{DateTime, Datelike, FixedOffset, NaiveDate, SecondsFormat};
-use jiancha_calendar::{cst, Calendar, ClockConfig, DayOverride};
+use jiancha_calendar::{cst, Calendar, DayOverride};
+
+use crate::settings::clock_config;
 use jiancha_store::Db;
 
 use jiancha_api::auth::AccountRole;
@@ -80,13 +82,6 @@ fn editor(svc: &Service) -> Result<String, ApiError> {
         ));
     }
     Ok(a.name)
-}
-
-/// The warning lead of the stored settings (the evaluator's, so both classify alike).
-fn clock_config(db: &Db) -> Result<ClockConfig, ApiError> {
-    Ok(ClockConfig {
-        warning_lead: crate::settings::load(db)?.warning_lead,
-    })
 }
 
 fn parse_date(s: &str, what: &str) -> Result<NaiveDate, ApiError> {
@@ -811,7 +806,7 @@ mod tests {
         h.shutdown().await;
         let at = r.server_time.unwrap();
         let mut db = Db::open(&path).unwrap();
-        let cc = ClockConfig::default();
+        let cc = jiancha_calendar::ClockConfig::default();
         let s = jiancha_feed::evaluate(&mut db, &Calendar::builtin(), &cc, at, false).unwrap();
         let open = s.normal + s.warning + s.yellow + s.red;
         assert!(open > 0, "{s:?}");

@@ -6,7 +6,7 @@ use jiancha_api::queues::{
     CaseClockView, CaseDetail, CaseFact, CaseVersionRow, SignalEvent, TimelineDay, TimelineEvent,
 };
 use jiancha_api::{ApiError, ErrorCode};
-use jiancha_calendar::{cst, Calendar, ClockConfig, ClockState, PauseKind};
+use jiancha_calendar::{cst, Calendar, ClockState, PauseKind};
 use jiancha_feed::db;
 use jiancha_protocol::{Case, SpecialKind, Timestamp};
 use jiancha_store::Db;
@@ -156,7 +156,9 @@ pub fn case_detail_db(
         ),
         Some(cc) => {
             // The clock at `now` ignores events after it; a closed case is shown at its close.
-            match jiancha_calendar::evaluate(cal, &cc, now_dt, &ClockConfig::default()) {
+            // The configured warning lead (Art. B5(1)), as the evaluator's.
+            match jiancha_calendar::evaluate(cal, &cc, now_dt, &crate::settings::clock_config(db)?)
+            {
                 Ok(st) => (
                     Some(CaseClockView {
                         at: now,

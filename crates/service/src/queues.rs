@@ -12,7 +12,7 @@ use jiancha_api::queues::{
     PageRequest, QueueCounts, QueueFilter, RegionNode, RowClock,
 };
 use jiancha_api::ApiError;
-use jiancha_calendar::{cst, Calendar, ClockConfig, ClockState, Level};
+use jiancha_calendar::{cst, Calendar, ClockState, Level};
 use jiancha_feed::db::{self, findings::FindingQuery, queue::CardQuery};
 use jiancha_protocol::{Case, Timestamp};
 use jiancha_store::Db;
@@ -326,7 +326,8 @@ pub(crate) fn clock_now(
     let at = chrono::DateTime::from_timestamp(now, 0)
         .map(|t| t.with_timezone(&cst()))
         .ok_or_else(|| invalid(format!("bad instant {now}")))?;
-    Ok(jiancha_calendar::evaluate(cal, &cc, at, &ClockConfig::default()).ok())
+    let cfg = crate::settings::clock_config(db)?;
+    Ok(jiancha_calendar::evaluate(cal, &cc, at, &cfg).ok())
 }
 
 /// A case as the clock reads it.

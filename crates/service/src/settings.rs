@@ -80,6 +80,15 @@ const LANG: Key<String> = Key::new(CONSOLE, "ui.language");
 
 /// Reads the settings (defaults for missing keys; an unreadable stored number is an error
 /// naming the key, not a silent default).
+/// The clock's configuration from the stored settings (Art. B5(1): the warning lead), the
+/// one the evaluator uses, so every reading of a case's clock — the queues, the case page,
+/// a calendar change — classifies it alike (issue 13 item 5).
+pub fn clock_config(db: &Db) -> Result<jiancha_calendar::ClockConfig, ApiError> {
+    Ok(jiancha_calendar::ClockConfig {
+        warning_lead: load(db)?.warning_lead,
+    })
+}
+
 pub fn load(db: &Db) -> Result<ConsoleSettings, ApiError> {
     let c = db.conn();
     let d = ConsoleSettings::default();

@@ -454,3 +454,60 @@ fn queue_screens_are_pure_reads() {
     queues::finding_page_db(&db, &FindingFilter::default(), page(10)).unwrap();
     assert!(!queues::department_tree_db(&db).unwrap().is_empty());
 }
+
+/// Issue 13 item 5 (Art. B5(1)): the case page read its clock with the default warning lead
+/// (1) whatever the setting: with a lead of 3, a case in 预警 two working days before D showed
+/// `normal` on its page. Every reading now takes the configured lead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_case_page_uses_the_configured_warning_lead() {
+    let mut w = WorldConfig::new(11, 600);
+    w.plant = Plant::ALL;
+    let h = serve(ServeConfig::new(w)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lead.sqlite");
+    let o = SyncOptions::new(h.url());
+    let r = jiancha_feed::sync(&path, &o, Arc::new(Calendar::builtin()), Arc::new(|_| {}))
+        .await
+        .unwrap();
+    let now = r.server_time.unwrap();
+    let lead = ClockConfig { warning_lead: 3 };
+    let mut db = Db::open(&path).unwrap();
+    jiancha_feed::evaluate(&mut db, &Calendar::builtin(), &lead, now, true).unwrap();
+    drop(db);
+    let svc = Service::open(Config {
+        db_path: path,
+        feed: FeedSource::Remote { url: h.url() },
+        demo_speed: jiancha_service::live::DEFAULT_DEMO_SPEED,
+    })
+    .unwrap();
+    jiancha_service::auth::setup_first_admin(&svc, "admin", "管理员", "lead-test-pass").unwrap();
+    jiancha_service::settings::update(
+        &svc,
+        jiancha_api::settings::SettingsUpdate {
+            warning_lead: Some(3),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let rows = queues::card_page(&svc, &level(CardLevel::Warning), page(500), now).unwrap();
+    // Warnings only a lead of 3 makes: one or two working days before D.
+    let early: Vec<_> = rows
+        .rows
+        .iter()
+        .filter(|r| r.clock == RowClock::Running && matches!(r.remaining_workdays, Some(1 | 2)))
+        .collect();
+    assert!(
+        !early.is_empty(),
+        "no early warning among {} rows",
+        rows.rows.len()
+    );
+    for r in early {
+        let d = cases::case_detail(&svc, &r.case_id, now).unwrap();
+        let clock = d.clock.expect("a running case has a clock");
+        assert_eq!(
+            clock.signal, "warning",
+            "{}: the case page disagrees with the queue",
+            r.case_id
+        );
+    }
+}
