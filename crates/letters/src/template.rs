@@ -382,7 +382,7 @@ pub fn demo_facts(kind: LetterKind) -> BTreeMap<String, String> {
         ("handler", "王堃"),
         ("leader_note", "（李喆）"),
         ("accepted_on", "2026-02-09"),
-        ("time_limit", "10"),
+        ("time_limit", "10个工作日"),
         ("due_on", "2026-02-27"),
         ("yellow_card_on", "2026-02-28"),
         ("issue_date", "2026-03-06"),

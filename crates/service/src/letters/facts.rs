@@ -64,7 +64,16 @@ pub(crate) fn case_facts(db: &Db, case_id: &str) -> Result<CaseFacts, ApiError> 
     put("case_no", Some(case_id.trim().to_string()));
     put("applicant", Some(c.applicant_name.clone()));
     put("handler", handler.clone());
-    put("time_limit", Some(c.promised_limit.value.to_string()));
+    // The limit with its unit: 个工作日 only for a working-day (G) limit, 日 for a calendar-day
+    // (Z) one (Licensing Law Art. 82; issue 13 item 3).
+    let days = match c.promised_limit.unit {
+        jiancha_protocol::LimitUnit::G => "个工作日",
+        jiancha_protocol::LimitUnit::Z => "日",
+    };
+    put(
+        "time_limit",
+        Some(format!("{}{days}", c.promised_limit.value)),
+    );
     let accepted = c
         .accepted_at
         .map(|t| t.0.with_timezone(&cst()).date_naive());

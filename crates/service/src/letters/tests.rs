@@ -748,10 +748,21 @@ fn a_letter_with_a_gap_is_neither_numbered_nor_issued() {
         assert!(text.contains(fact), "{fact} not in the letter: {text}");
     }
     assert!(!text.contains("待补"), "{text}");
-    // With the leader in charge in 通讯录, a new draft names them.
+    assert!(d.body.contains("承诺办理时限为10个工作日"), "{}", d.body);
+    // With the leader in charge in 通讯录, a new draft names them; a calendar-day (Z) limit
+    // reads 日, not 个工作日 (issue 13 item 3).
+    let sync_db = jiancha_store::Db::open(&t.svc.config().db_path).unwrap();
+    sync_db
+        .conn()
+        .execute(
+            "UPDATE case_versions SET payload = json_set(payload, '$.promised_limit.unit', 'Z') WHERE case_id = 'XK-2'",
+            [],
+        )
+        .unwrap();
     let card2 = take_up_signal_card(&t.svc, &mut t.officer, "XK-2", "yellow", now()).unwrap();
     let d2 = draft_admonition(&t.svc, &mut t.officer, &[card2.id], now()).unwrap();
     assert!(d2.body.contains("分管领导（李喆）的责任"), "{}", d2.body);
+    assert!(d2.body.contains("承诺办理时限为10日，"), "{}", d2.body);
 
     // The red card's notice: refused before its 文号 while the discipline body is unknown.
     let red = take_up_signal_card(&t.svc, &mut t.officer, "XK-2", "red", now()).unwrap();
