@@ -132,7 +132,8 @@ pub struct QueueCounts {
 /// Filters of the findings queue (Art. A9(2)(8), B4(5)).
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq, Default)]
 pub struct FindingFilter {
-    /// `silent_department`, `late_report`, `backdated`, `impossible_sequence`.
+    /// `silent_department`, `late_report`, `backdated`, `impossible_sequence`,
+    /// `extension_after_deadline`, `cap_overrun`.
     pub kind: Option<String>,
     pub region_code: Option<String>,
     pub dept_id: Option<String>,

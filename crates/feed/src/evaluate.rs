@@ -282,6 +282,20 @@ fn load_rows(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+fn unit_code(u: jiancha_calendar::Unit) -> &'static str {
+    match u {
+        jiancha_calendar::Unit::G => "G",
+        jiancha_calendar::Unit::Z => "Z",
+    }
+}
+
+fn unit_name(u: jiancha_calendar::Unit) -> &'static str {
+    match u {
+        jiancha_calendar::Unit::G => "个工作日",
+        jiancha_calendar::Unit::Z => "日",
+    }
+}
+
 /// **[decision]** (Art. A9(2)(8): falsified data that changes time limits) When a later
 /// version rewrote the acceptance or completion instant (a `backdated` finding), the clock
 /// runs on the instants as first reported: a rewrite cannot dodge a card. The finding keeps
@@ -352,6 +366,10 @@ fn classify_rows(
         "INSERT OR IGNORE INTO signals (case_id, level, began_at) VALUES (?1, ?2, ?3)",
     )?;
     let mut delete = tx.prepare_cached("DELETE FROM case_signals WHERE case_id = ?1")?;
+    let mut finding = tx.prepare_cached(
+        "INSERT OR IGNORE INTO integrity_findings (key, kind, dept_id, case_id, observed_at, \
+         summary, evidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
     for row in rows {
         let mut case: Case = crate::db::case::parse(&row.case_id, &row.payload)?;
         if row.seq > index_after && search::listed(row.accepted_at, row.closed_at) {
@@ -373,6 +391,64 @@ fn classify_rows(
             }
         };
         summary.evaluated += 1;
+        // What the clock itself establishes about the data (issue 13 item 2): one finding per
+        // fact (the key), with the instants compared as evidence.
+        for e in &st.late_extensions {
+            // Licensing Law Art. 42: an extension is granted within the limit; this one was
+            // recorded once the card was up, so the clock did not apply it (Arts. B5, B9).
+            let key = format!(
+                "extension_after_deadline:{}:{}",
+                row.case_id,
+                e.at.timestamp()
+            );
+            let evidence = serde_json::json!({
+                "extension_at": e.at.to_rfc3339(),
+                "extension": { "days": e.extension.days, "unit": unit_code(e.extension.unit) },
+                "deadline": e.deadline.format("%Y-%m-%d").to_string(),
+                "case_seq": row.seq,
+            });
+            finding.execute(params![
+                key,
+                "extension_after_deadline",
+                row.dept_id,
+                row.case_id,
+                e.at.timestamp(),
+                format!(
+                    "办件 {} 的办结期限 {} 届满后才登记延长审批（+{}{}）：不予延长，已亮的牌不撤销",
+                    row.case_id,
+                    e.deadline.format("%Y-%m-%d"),
+                    e.extension.days,
+                    unit_name(e.extension.unit)
+                ),
+                evidence.to_string(),
+            ])?;
+        }
+        if let Some(o) = &st.first_cap_overrun {
+            // feed-facts: a special procedure that outruns its own limit is itself a finding.
+            let key = format!("cap_overrun:{}:{}", row.case_id, o.started_at.timestamp());
+            let evidence = serde_json::json!({
+                "started_at": o.started_at.to_rfc3339(),
+                "cap": { "days": o.cap.days, "unit": unit_code(o.cap.unit) },
+                "overrun_from": o.overrun_from.to_rfc3339(),
+                "ended_at": o.ended_at.map(|t| t.to_rfc3339()),
+                "case_seq": row.seq,
+            });
+            finding.execute(params![
+                key,
+                "cap_overrun",
+                row.dept_id,
+                row.case_id,
+                o.overrun_from.timestamp(),
+                format!(
+                    "办件 {} 的特别程序超出其时限 {}{}（自 {} 起超时）",
+                    row.case_id,
+                    o.cap.days,
+                    unit_name(o.cap.unit),
+                    o.overrun_from.format("%Y-%m-%d %H:%M")
+                ),
+                evidence.to_string(),
+            ])?;
+        }
         let (open, level, on_time) = match st.signal {
             Signal::Done { on_time, highest } => (false, highest, Some(on_time)),
             Signal::Normal => (true, Level::Normal, None),

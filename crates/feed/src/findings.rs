@@ -167,7 +167,8 @@ pub fn scan_silent_departments(
 pub struct Finding {
     /// Row id.
     pub id: i64,
-    /// `silent_department`, `late_report`, `backdated`, `impossible_sequence`.
+    /// `silent_department`, `late_report`, `backdated`, `impossible_sequence`,
+    /// `extension_after_deadline`, `cap_overrun`.
     pub kind: String,
     /// The department concerned.
     pub dept_id: String,

@@ -242,3 +242,116 @@ async fn queues_read_on_a_read_only_connection() {
     assert!(open.len() as u64 >= counts.total());
     h.shutdown().await;
 }
+
+/// Issue 13 item 2 (Licensing Law Art. 42; Arts. B5, B9): a red case "extended" after its
+/// deadline keeps its card, and the evaluator raises `extension_after_deadline` with the
+/// instants as evidence; a case whose procedure outran its cap gets `cap_overrun`. Raised once
+/// however often the evaluator runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn findings_the_clock_establishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f.sqlite");
+    let (_h, at) = city(23, &path).await;
+    let mut db = Db::open(&path).unwrap();
+    evaluate(&mut db, at, true);
+    // A red open case: its current version gets a 10-day extension recorded now.
+    let (case_id, seq): (String, i64) = db
+        .conn()
+        .query_row(
+            "SELECT case_id, case_seq FROM case_signals WHERE level = 3 AND open = 1 \
+             ORDER BY case_id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let now = jiancha_calendar::chrono::DateTime::from_timestamp(at - 3600, 0)
+        .unwrap()
+        .with_timezone(&jiancha_calendar::cst())
+        .to_rfc3339();
+    let ext = serde_json::json!({
+        "kind": "1", "started_at": now, "reason": "E2E 延长审批", "limit": {"value": 10, "unit": "G"}
+    });
+    db.conn()
+        .execute(
+            // (A payload without procedures has no `special_procedures` key: make the list.)
+            "UPDATE case_versions SET payload = json_set(payload, '$.special_procedures', \
+             json_insert(coalesce(json_extract(payload, '$.special_procedures'), json('[]')), \
+             '$[#]', json(?1))) WHERE seq = ?2",
+            jiancha_store::rusqlite::params![ext.to_string(), seq],
+        )
+        .unwrap();
+    evaluate(&mut db, at, true);
+    evaluate(&mut db, at, true);
+    let level: i64 = db
+        .conn()
+        .query_row(
+            "SELECT level FROM case_signals WHERE case_id = ?1",
+            [&case_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        level, 3,
+        "{case_id}: the late extension cleared the red card"
+    );
+    let found: Vec<(String, String)> = {
+        let mut st = db
+            .conn()
+            .prepare(
+                "SELECT summary, evidence FROM integrity_findings \
+                 WHERE kind = 'extension_after_deadline' AND case_id = ?1",
+            )
+            .unwrap();
+        st.query_map([&case_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(found.len(), 1, "{case_id}: {found:?}");
+    assert!(
+        found[0].0.contains(&case_id) && found[0].0.contains("延长审批"),
+        "{}",
+        found[0].0
+    );
+    let ev: serde_json::Value = serde_json::from_str(&found[0].1).unwrap();
+    assert_eq!(ev["extension"]["days"], 10, "{ev}");
+    assert!(ev["deadline"].as_str().is_some(), "{ev}");
+    // A procedure capped at 1 working day, begun an hour after acceptance and still open, of
+    // a case accepted at least ten days ago: past its cap (feed-facts: itself a finding).
+    let (other, other_seq, accepted): (String, i64, i64) = db
+        .conn()
+        .query_row(
+            "SELECT s.case_id, s.case_seq, c.accepted_at FROM case_signals s \
+             JOIN cases c ON c.case_id = s.case_id \
+             WHERE s.open = 1 AND s.case_id <> ?1 AND c.accepted_at < ?2 ORDER BY s.case_id LIMIT 1",
+            jiancha_store::rusqlite::params![case_id, at - 10 * 86_400],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let begun = jiancha_calendar::chrono::DateTime::from_timestamp(accepted + 3600, 0)
+        .unwrap()
+        .with_timezone(&jiancha_calendar::cst())
+        .to_rfc3339();
+    let capped = serde_json::json!({
+        "kind": "2", "started_at": begun, "reason": "E2E 检验", "limit": {"value": 1, "unit": "G"}
+    });
+    db.conn()
+        .execute(
+            // (A payload without procedures has no `special_procedures` key: make the list.)
+            "UPDATE case_versions SET payload = json_set(payload, '$.special_procedures', \
+             json_insert(coalesce(json_extract(payload, '$.special_procedures'), json('[]')), \
+             '$[#]', json(?1))) WHERE seq = ?2",
+            jiancha_store::rusqlite::params![capped.to_string(), other_seq],
+        )
+        .unwrap();
+    evaluate(&mut db, at, true);
+    let summary: String = db
+        .conn()
+        .query_row(
+            "SELECT summary FROM integrity_findings WHERE kind = 'cap_overrun' AND case_id = ?1",
+            [&other],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("{other}: no cap_overrun finding: {e}"));
+    assert!(summary.contains("超出其时限 1个工作日"), "{summary}");
+}

@@ -42,6 +42,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(61, "0061_queue_search"),
     migration!(62, "0062_queue_began"),
     migration!(70, "0070_settings_v2"),
+    migration!(71, "0071_findings_from_the_clock"),
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

@@ -5,7 +5,8 @@
  */
 export type FindingFilter = { 
 /**
- * `silent_department`, `late_report`, `backdated`, `impossible_sequence`.
+ * `silent_department`, `late_report`, `backdated`, `impossible_sequence`,
+ * `extension_after_deadline`, `cap_overrun`.
  */
 kind: string | null, region_code: string | null, dept_id: string | null, from: string | null, to: string | null, text: string | null, 
 /**

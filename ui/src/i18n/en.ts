@@ -139,6 +139,8 @@ const en: MessageSchema = {
       late_report: 'Late report',
       backdated: 'Backdated',
       impossible_sequence: 'Impossible sequence',
+      extension_after_deadline: 'Extension after the deadline',
+      cap_overrun: 'Procedure past its cap',
     },
   },
   caseView: {

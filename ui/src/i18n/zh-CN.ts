@@ -142,6 +142,8 @@ const zhCN = {
       late_report: '迟报',
       backdated: '倒签改时',
       impossible_sequence: '时序矛盾',
+      extension_after_deadline: '期满后延长',
+      cap_overrun: '特别程序超时',
     },
   },
   caseView: {

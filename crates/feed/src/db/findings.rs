@@ -8,11 +8,14 @@ use crate::db::MAX_PAGE_ROWS;
 use crate::error::SyncError;
 
 /// The kinds of finding the sync raises (the table's CHECK).
-pub const KINDS: [&str; 4] = [
+pub const KINDS: [&str; 6] = [
     "silent_department",
     "late_report",
     "backdated",
     "impossible_sequence",
+    // Raised by the evaluator from the clock (`crate::evaluate`, issue 13 item 2).
+    "extension_after_deadline",
+    "cap_overrun",
 ];
 
 /// What the findings queue shows. Empty strings are the caller's to drop.
