@@ -379,6 +379,10 @@ pub async fn click_displayed(c: &Client, css: &str, secs: u64) -> bool {
         let mut hidden = Vec::new();
         for el in all {
             if el.is_displayed().await.unwrap_or(false) {
+                // WebDriver clicks the element's centre as it is at that instant: a dialog
+                // still sliding in (Element Plus animates them) takes the click somewhere
+                // else and nothing happens. Wait until the element stands still.
+                settle(c, &el).await;
                 if el.click().await.is_ok() {
                     return true;
                 }
@@ -629,4 +633,19 @@ pub async fn press_enter(c: &Client, css: &str) {
         el.find(Locator::Css("input")).await.unwrap()
     };
     el.send_keys("\u{E007}").await.unwrap();
+}
+
+/// Waits (up to 1.5 s) until `el` is where it was 100 ms before: no animation moving it.
+async fn settle(c: &Client, el: &fantoccini::elements::Element) {
+    let rect = "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height].map(Math.round).join(',')";
+    let arg = || vec![serde_json::to_value(el).unwrap()];
+    let mut last = c.execute(rect, arg()).await.ok();
+    for _ in 0..15 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = c.execute(rect, arg()).await.ok();
+        if now.is_some() && now == last {
+            return;
+        }
+        last = now;
+    }
 }
