@@ -39,6 +39,16 @@ impl Default for FindingConfig {
     }
 }
 
+impl FindingConfig {
+    /// Art. A9(2), B4(5) **[decision]** (docs/sync.md): a department whose latest record is
+    /// `silent_working_hours` old (working hours: not silent over a weekend or a holiday) has
+    /// stopped sending data when that is more than the threshold. The one rule of the
+    /// `silent_department` finding and of the 同步 screen's 数据中断 tag.
+    pub fn is_silent(&self, silent_working_hours: f64) -> bool {
+        silent_working_hours > self.silent_working_hours
+    }
+}
+
 /// Working hours between two instants (Unix seconds), 0 when `to <= from`.
 pub fn working_hours_between(
     cal: &dyn WorkCalendar,
@@ -120,7 +130,7 @@ pub fn scan_silent_departments(
                 params![dept, last],
             )?;
             let hours = working_hours_between(cal, cfg, last, at);
-            if hours <= cfg.silent_working_hours {
+            if !cfg.is_silent(hours) {
                 continue;
             }
             let key = format!("silent_department:{dept}:{last}");

@@ -61,7 +61,9 @@ pub fn departments_db(
                 .last_data_at
                 .map(|last| working_hours_between(cal, cfg, last, now));
             DeptSyncStatus {
-                stalled: silent.is_some_and(|h| stalled(cfg, h)),
+                // The silent_department finding's rule (`FindingConfig::is_silent`), so the
+                // 同步 screen and the findings queue agree.
+                stalled: silent.is_some_and(|h| cfg.is_silent(h)),
                 silent_working_hours: silent.map(|h| (h * 10.0).round() / 10.0),
                 stall_threshold_hours: cfg.silent_working_hours,
                 dept_id: d.dept_id,
@@ -79,16 +81,6 @@ pub fn departments_db(
     // Departments whose data stopped come first (the rest keep the query's order).
     rows.sort_by_key(|d| !d.stalled);
     Ok(rows)
-}
-
-/// Art. A9(2) (blocking the data signals), B4(5) (漏报、不按时报送) **[decision]**
-/// (docs/sync.md): a department's data has stopped (数据中断) when its latest record is more
-/// than `silent_working_hours` working hours old — the rule of the `silent_department` finding
-/// (`jiancha_feed::scan_silent_departments`), with the same thresholds, so the 同步 screen
-/// and the findings queue agree. Working hours, not wall hours: a department is not silent
-/// over a weekend or a holiday.
-fn stalled(cfg: &FindingConfig, silent_working_hours: f64) -> bool {
-    silent_working_hours > cfg.silent_working_hours
 }
 
 fn item(q: Quarantined) -> QuarantineItem {
