@@ -26,29 +26,8 @@ pub fn draft_admonition(
     now: DateTime<Utc>,
 ) -> Result<AdmonitionDto, ApiError> {
     let mut db = svc.db()?;
-    let cards_ = card_ids
-        .iter()
-        .map(|id| cards::get(&db, session, id, now))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut f = facts_for_cards(&db, &cards_)?;
-    let s = jiancha_workflow::settings::load(db.conn())?;
-    let cal = load_calendar(&db).map_err(internal)?;
     // Provisional values: the number, issue date and deadline are set at issue.
-    let today = cst_date(now);
-    f.insert(
-        "doc_no".into(),
-        jiancha_workflow::numbering::format_number(&s.admonition_prefix, today.year(), 1),
-    );
-    f.insert("issue_date".into(), iso(today));
-    f.insert("rectify_days".into(), s.rectification_days.to_string());
-    f.insert(
-        "rectify_deadline".into(),
-        iso(jiancha_workflow::WorkCalendar::add_workdays(
-            &cal,
-            today,
-            s.rectification_days,
-        )),
-    );
+    let f = letter_facts(&db, session, card_ids, None, now)?;
     let body = template(LetterKind::Admonition)?
         .fill(&f)
         .map_err(letter_err)?
@@ -115,25 +94,26 @@ pub fn number_admonition(
     admonition_dto(svc, &db, session, a, now)
 }
 
-/// The facts of an admonition letter as it would be issued now: the cards' case, the centre,
-/// the 文号 (a provisional one before numbering), today's date and the rectification deadline.
-fn admonition_facts(
+/// The facts of an admonition letter about `card_ids` as it would be issued now: the cards'
+/// case, the centre, the 文号 (`number`; before numbering a provisional one), today's date and
+/// the rectification deadline (Art. B9).
+fn letter_facts(
     db: &jiancha_store::Db,
     session: &mut Session,
-    a: &jiancha_workflow::admonition::Admonition,
+    card_ids: &[String],
+    number: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
     let s = jiancha_workflow::settings::load(db.conn())?;
     let cal = load_calendar(db).map_err(internal)?;
-    let cards_ = a
-        .card_ids
+    let cards_ = card_ids
         .iter()
         .map(|c| cards::get(db, session, c, now))
         .collect::<Result<Vec<_>, _>>()?;
     let mut f = facts_for_cards(db, &cards_)?;
     let today = cst_date(now);
     let due = jiancha_workflow::WorkCalendar::add_workdays(&cal, today, s.rectification_days);
-    let number = a.number.clone().unwrap_or_else(|| {
+    let number = number.map(str::to_string).unwrap_or_else(|| {
         jiancha_workflow::numbering::format_number(&s.admonition_prefix, today.year(), 1)
     });
     f.insert("doc_no".into(), number);
@@ -141,6 +121,16 @@ fn admonition_facts(
     f.insert("rectify_days".into(), s.rectification_days.to_string());
     f.insert("rectify_deadline".into(), iso(due));
     Ok(f)
+}
+
+/// [`letter_facts`] of a stored letter.
+fn admonition_facts(
+    db: &jiancha_store::Db,
+    session: &mut Session,
+    a: &jiancha_workflow::admonition::Admonition,
+    now: DateTime<Utc>,
+) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    letter_facts(db, session, &a.card_ids, a.number.as_deref(), now)
 }
 
 /// Issues the letter: renders DOCX + PDF to `letters/<year>/<文号>.*` first (nothing changes
