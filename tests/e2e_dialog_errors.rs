@@ -85,7 +85,12 @@ async fn submit_expecting_success(c: &Client) {
 async fn every_case_dialog_shows_its_error_in_place_and_keeps_what_was_typed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e2e-dialogs.sqlite");
-    let driver = Driver::start(&[("JIANCHA_DB", db.display().to_string())]);
+    // A system viewer that cannot be started: 打开 must say so, not do nothing.
+    let no_viewer = dir.path().join("没有这个查看程序");
+    let driver = Driver::start(&[
+        ("JIANCHA_DB", db.display().to_string()),
+        ("JIANCHA_OPEN_WITH", no_viewer.display().to_string()),
+    ]);
     let c = driver.session().await;
     // The demo feed's first (cold) sync may hold the write lock for a while.
     wait_for_secs(&c, "[data-testid=setup-page]", 90)
@@ -258,6 +263,16 @@ async fn every_case_dialog_shows_its_error_in_place_and_keeps_what_was_typed() {
     click(&c, "[data-testid=issue-notice]").await;
     submit_expecting_success(&c).await;
     wait_for(&c, "[data-testid=notice-number]").await;
+    // ---- 打开 the issued notice with no viewer to start: the reason shows at the matter.
+    click(&c, "[data-testid=notice-files] [data-testid=letter-open]").await;
+    let msg = displayed_text(&c, "[data-testid=red-error]").await;
+    assert!(
+        msg.contains("无法启动文书查看程序")
+            && msg.contains("找不到该程序")
+            && msg.contains("复制路径"),
+        "{msg}"
+    );
+    screenshot(&c, "dialog-error-open-letter").await;
 
     // ---- 登记调查情况 with a file that does not exist: refused in the dialog, text kept.
     click(&c, "[data-testid=red-findings]").await;

@@ -86,7 +86,14 @@ pub fn open_letter_file(svc: &Service, path: &str) -> Result<(), ApiError> {
         .map_err(|e| {
             ApiError::new(
                 ErrorCode::Unavailable,
-                format!("无法启动文书查看程序 {program}（{e}）：可用“复制路径”后手动打开"),
+                format!(
+                    "无法启动文书查看程序 {program}（{}）：可在“文书”列表复制路径后手动打开",
+                    match e.kind() {
+                        std::io::ErrorKind::NotFound => "找不到该程序".to_string(),
+                        std::io::ErrorKind::PermissionDenied => "无权执行该程序".to_string(),
+                        _ => e.to_string(),
+                    }
+                ),
             )
         })
 }
