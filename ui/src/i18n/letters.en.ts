@@ -186,5 +186,5 @@ export default {
   step: 'Current step',
   since: 'Since',
   overdue: 'Overdue',
-  open: 'Open',
+  open: 'Open case',
 }

@@ -187,5 +187,5 @@ export default {
   step: '当前步骤',
   since: '进入时间',
   overdue: '逾期',
-  open: '打开',
+  open: '打开办件',
 }
